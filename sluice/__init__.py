@@ -1,0 +1,1 @@
+"""sluice: the local cloud that runs the suite on one machine, without AWS or Docker."""

@@ -1,0 +1,1 @@
+"""The local Step Functions engine."""

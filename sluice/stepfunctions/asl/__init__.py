@@ -1,0 +1,1 @@
+"""Pure Amazon States Language data processing: paths, payloads, intrinsics, JSONata, Choice."""
