@@ -1,0 +1,37 @@
+# Set-up and checks for sluice. `make test` is all a fresh clone needs.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+export AWS_DEFAULT_REGION ?= us-east-1
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: test lint unit bench build validate clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/sam validate --lint
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+test: lint unit
+
+validate: lint
+
+bench: $(STAMP)
+	for bench in tests/benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
+
+build: $(STAMP)
+	$(BIN)/sam build
+
+clean:
+	rm -rf $(VENV) .aws-sam .pytest_cache .ruff_cache
