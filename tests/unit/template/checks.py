@@ -1,0 +1,167 @@
+"""Structural rules the template and the state machines must follow, as reusable checks.
+
+Each check returns a list of human-readable violations (empty when the rule holds), so the
+tests can run it on the real files and on deliberately broken ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cfnlint.decode import decode
+
+ROOT = Path(__file__).resolve().parents[3]
+PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+
+
+def load_template(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
+    """Parse the SAM template, short-form intrinsics (`!Ref`, `!Sub`) included."""
+    template, matches = decode(str(path))
+    if matches:
+        raise ValueError(f"cannot parse {path}: {matches}")
+    return template
+
+
+def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """The template's resources of one CloudFormation/SAM type, by logical id."""
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == kind
+    }
+
+
+def iter_states(definition: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict]]:
+    """Every state of a definition, nested Parallel branches and Map processors included."""
+    for name, state in definition.get("States", {}).items():
+        yield prefix + name, state
+        for index, branch in enumerate(state.get("Branches", [])):
+            yield from iter_states(branch, f"{prefix}{name}.Branches[{index}].")
+        processor = state.get("ItemProcessor") or state.get("Iterator")
+        if processor:
+            yield from iter_states(processor, f"{prefix}{name}.ItemProcessor.")
+
+
+def task_violations(definition: dict[str, Any]) -> list[str]:
+    """Tasks without Retry, Catch or an explicit TimeoutSeconds (AWS's default is unlimited)."""
+    problems = []
+    for name, state in iter_states(definition):
+        if state.get("Type") != "Task":
+            continue
+        if not state.get("Retry"):
+            problems.append(f"{name}: Task has no Retry")
+        if not state.get("Catch"):
+            problems.append(f"{name}: Task has no Catch")
+        if "TimeoutSeconds" not in state and "TimeoutSecondsPath" not in state:
+            problems.append(f"{name}: Task has no TimeoutSeconds")
+        for index, retrier in enumerate(state.get("Retry", [])):
+            if "MaxDelaySeconds" not in retrier or retrier.get("JitterStrategy") != "FULL":
+                problems.append(f"{name}: Retry[{index}] lacks MaxDelaySeconds or FULL jitter")
+    return problems
+
+
+def catch_paths_end_in_fail(definition: dict[str, Any]) -> list[str]:
+    """Catch targets that can reach a Succeed state (a recorded failure must end in Fail)."""
+    states = definition.get("States", {})
+    problems = []
+    for name, state in states.items():
+        for catcher in state.get("Catch", []):
+            seen: set[str] = set()
+            pending = [catcher["Next"]]
+            while pending:
+                current = pending.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                target = states[current]
+                if target["Type"] == "Succeed" or (target.get("End") and target["Type"] != "Fail"):
+                    problems.append(f"{name}: Catch path reaches {current}, which succeeds")
+                pending.extend(_successors(target))
+    return problems
+
+
+def _successors(state: dict[str, Any]) -> list[str]:
+    successors = [state["Next"]] if "Next" in state else []
+    successors += [choice["Next"] for choice in state.get("Choices", [])]
+    if "Default" in state:
+        successors.append(state["Default"])
+    successors += [catcher["Next"] for catcher in state.get("Catch", [])]
+    return successors
+
+
+def shared_roles(template: dict[str, Any]) -> list[str]:
+    """Functions that do not get their own role (an explicit Role is shared or hand-made)."""
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    globals_role = template.get("Globals", {}).get("Function", {}).get("Role")
+    problems = [f"Globals: Function Role {globals_role!r} is shared"] if globals_role else []
+    roles: dict[str, str] = {}
+    for name, resource in functions.items():
+        role = resource.get("Properties", {}).get("Role")
+        if role is None:
+            continue
+        key = json.dumps(role, sort_keys=True)
+        if key in roles:
+            problems.append(f"{name} shares its role with {roles[key]}")
+        roles[key] = name
+        problems.append(f"{name}: sets Role; give it SAM Policies so it gets its own role")
+    return problems
+
+
+def substitution_violations(template: dict[str, Any]) -> list[str]:
+    """ASL placeholders without a DefinitionSubstitution, and substitutions nothing uses."""
+    problems = []
+    machines = resources_of_type(template, "AWS::Serverless::StateMachine")
+    for name, resource in machines.items():
+        properties = resource["Properties"]
+        text = (ROOT / properties["DefinitionUri"]).read_text()
+        used = set(PLACEHOLDER.findall(text))
+        given = set(properties.get("DefinitionSubstitutions", {}))
+        problems += [f"{name}: ${{{missing}}} has no substitution" for missing in used - given]
+        problems += [f"{name}: substitution {unused} is never used" for unused in given - used]
+    return problems
+
+
+def budget_violations(
+    samconfig: dict[str, Any], template: dict[str, Any], provider: str = "Erp"
+) -> list[str]:
+    """Environments where dispatcher B x R plus the sync budget exceeds the provider's cap."""
+    defaults = {
+        name: parameter.get("Default") for name, parameter in template["Parameters"].items()
+    }
+    problems = []
+    environments = {"template defaults": {}} | {
+        env: _overrides(config) for env, config in samconfig.items() if isinstance(config, dict)
+    }
+    for env, overrides in environments.items():
+        values = defaults | overrides
+        cap = int(values[f"{provider}ConnectionCap"])
+        batch = int(values[f"{provider}DispatcherBatchSize"])
+        concurrency = int(values[f"{provider}DispatcherConcurrency"])
+        sync = int(values[f"{provider}SyncBudget"])
+        if batch * concurrency + sync > cap:
+            problems.append(
+                f"{env}: {batch} x {concurrency} + {sync} = {batch * concurrency + sync} "
+                f"exceeds the {provider} cap of {cap}"
+            )
+    return problems
+
+
+def _overrides(config: dict[str, Any]) -> dict[str, str]:
+    raw = config.get("deploy", {}).get("parameters", {}).get("parameter_overrides", [])
+    items = raw.split() if isinstance(raw, str) else raw
+    return dict(item.split("=", 1) for item in items)
+
+
+def load_samconfig(path: Path = ROOT / "samconfig.toml") -> dict[str, Any]:
+    """samconfig.toml as a dict of environments."""
+    return tomllib.loads(path.read_text())
+
+
+def load_definition(relative: str) -> dict[str, Any]:
+    """An ASL file of the repository, parsed."""
+    return json.loads((ROOT / relative).read_text())

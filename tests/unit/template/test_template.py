@@ -1,0 +1,160 @@
+"""The template and state machines follow the suite's rules: retries, catches, roles, budgets."""
+
+import copy
+
+import pytest
+
+from tests.unit.template.checks import (
+    ROOT,
+    budget_violations,
+    catch_paths_end_in_fail,
+    iter_states,
+    load_definition,
+    load_samconfig,
+    load_template,
+    resources_of_type,
+    shared_roles,
+    substitution_violations,
+    task_violations,
+)
+
+TEMPLATE = load_template()
+MACHINES = resources_of_type(TEMPLATE, "AWS::Serverless::StateMachine")
+FUNCTIONS = resources_of_type(TEMPLATE, "AWS::Serverless::Function")
+
+
+@pytest.mark.parametrize("machine", sorted(MACHINES))
+def test_every_task_declares_retry_catch_and_timeout(machine):
+    definition = load_definition(MACHINES[machine]["Properties"]["DefinitionUri"])
+    assert task_violations(definition) == []
+
+
+@pytest.mark.parametrize("machine", sorted(MACHINES))
+def test_every_catch_path_ends_in_fail(machine):
+    definition = load_definition(MACHINES[machine]["Properties"]["DefinitionUri"])
+    assert catch_paths_end_in_fail(definition) == []
+
+
+@pytest.mark.parametrize("machine", sorted(MACHINES))
+def test_state_machines_are_standard(machine):
+    """Only Standard workflows can be redriven and keep 90 days of history."""
+    assert MACHINES[machine]["Properties"]["Type"] == "STANDARD"
+
+
+def test_every_function_has_its_own_role():
+    assert shared_roles(TEMPLATE) == []
+
+
+def test_definition_substitutions_match_placeholders():
+    assert substitution_violations(TEMPLATE) == []
+
+
+def test_budgets_fit_the_provider_cap_in_every_environment():
+    assert budget_violations(load_samconfig(), TEMPLATE) == []
+
+
+def test_functions_run_python313_on_arm64_with_tracing():
+    function_globals = TEMPLATE["Globals"]["Function"]
+    assert function_globals["Runtime"] == "python3.13"
+    assert function_globals["Architectures"] == ["arm64"]
+    assert function_globals["Tracing"] == "Active"
+    assert function_globals["LoggingConfig"]["LogFormat"] == "JSON"
+
+
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
+def test_functions_carry_no_requirements_of_their_own(function):
+    """Third-party code comes from the dependencies layer, built for the Lambda runtime."""
+    code_uri = ROOT / FUNCTIONS[function]["Properties"]["CodeUri"]
+    assert (code_uri / "app.py").is_file()
+    assert not (code_uri / "requirements.txt").exists()
+
+
+def test_request_queue_redrive_policy_follows_aws_guidance():
+    """maxReceiveCount >= 5 and a DLQ that keeps messages longer than its source queue."""
+    queue = TEMPLATE["Resources"]["ErpRequestQueue"]["Properties"]
+    dlq = TEMPLATE["Resources"]["ErpRequestDeadLetterQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] >= 5
+    assert dlq["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]
+
+
+def test_dependencies_layer_builds_cross_platform_wheels():
+    layer = TEMPLATE["Resources"]["DependenciesLayer"]
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    makefile = (ROOT / layer["Properties"]["ContentUri"] / "Makefile").read_text()
+    for flag in ("manylinux2014_aarch64", "--python-version 3.13", "--only-binary=:all:"):
+        assert flag in makefile
+
+
+# The checks themselves must be able to fail: each is run on a broken copy.
+
+
+def _orders_definition() -> dict:
+    return copy.deepcopy(load_definition("statemachines/orders.asl.json"))
+
+
+def test_check_reports_a_task_without_retry():
+    definition = _orders_definition()
+    del definition["States"]["CreateSalesOrder"]["Retry"]
+    assert task_violations(definition) == ["CreateSalesOrder: Task has no Retry"]
+
+
+def test_check_reports_a_task_without_catch_or_timeout():
+    definition = _orders_definition()
+    del definition["States"]["CreateFulfilment"]["Catch"]
+    del definition["States"]["CreateFulfilment"]["TimeoutSeconds"]
+    assert task_violations(definition) == [
+        "CreateFulfilment: Task has no Catch",
+        "CreateFulfilment: Task has no TimeoutSeconds",
+    ]
+
+
+def test_check_finds_tasks_nested_in_parallel_branches():
+    branch = {"StartAt": "Inner", "States": {"Inner": {"Type": "Task", "End": True}}}
+    definition = {"States": {"Fan": {"Type": "Parallel", "Branches": [branch], "End": True}}}
+    assert [name for name, _ in iter_states(definition)] == ["Fan", "Fan.Branches[0].Inner"]
+    assert "Fan.Branches[0].Inner: Task has no Retry" in task_violations(definition)
+
+
+def test_check_reports_a_catch_path_that_succeeds():
+    definition = _orders_definition()
+    definition["States"]["RecordFailure"]["Next"] = "OrderProcessed"
+    assert catch_paths_end_in_fail(definition)
+
+
+def test_check_reports_functions_sharing_a_role():
+    template = copy.deepcopy(TEMPLATE)
+    for name in ("ValidateOrderFunction", "UpsertCustomerFunction"):
+        template["Resources"][name]["Properties"]["Role"] = "arn:aws:iam::1:role/shared"
+    assert "UpsertCustomerFunction shares its role with ValidateOrderFunction" in shared_roles(
+        template
+    )
+
+
+def test_check_reports_a_budget_over_the_cap():
+    samconfig = {
+        "greedy": {
+            "deploy": {
+                "parameters": {
+                    "parameter_overrides": [
+                        "ErpDispatcherBatchSize=10",
+                        "ErpDispatcherConcurrency=3",
+                        "ErpSyncBudget=5",
+                    ]
+                }
+            }
+        }
+    }
+    assert budget_violations(samconfig, TEMPLATE) == [
+        "greedy: 10 x 3 + 5 = 35 exceeds the Erp cap of 25"
+    ]
+
+
+def test_check_reports_a_missing_substitution():
+    template = copy.deepcopy(TEMPLATE)
+    substitutions = template["Resources"]["OrdersStateMachine"]["Properties"][
+        "DefinitionSubstitutions"
+    ]
+    del substitutions["ErpRequestQueueUrl"]
+    assert substitution_violations(template) == [
+        "OrdersStateMachine: ${ErpRequestQueueUrl} has no substitution"
+    ]
