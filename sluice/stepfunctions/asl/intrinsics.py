@@ -35,13 +35,14 @@ _NAME = re.compile(r"States\.([A-Za-z0-9]+)\s*\(")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _KEYWORD = re.compile(r"(true|false|null)(?=\s*[,)])")
 _LITERAL_ESCAPES = {"'": "'", "{": "{", "}": "}", "\\": "\\"}
-_HASHES: dict[str, Callable[[bytes], Any]] = {
+HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
     "MD5": hashlib.md5,
     "SHA-1": hashlib.sha1,
     "SHA-256": hashlib.sha256,
     "SHA-384": hashlib.sha384,
     "SHA-512": hashlib.sha512,
 }
+"""The hash algorithms of States.Hash (and JSONata's `$hash`), by their ASL names."""
 
 
 class IntrinsicSyntaxError(ValueError):
@@ -458,12 +459,12 @@ def _hash(call: Call, values: list[Any]) -> str:
     """States.Hash: the hex digest of a string with MD5, SHA-1, SHA-256, SHA-384 or SHA-512."""
     data = _limited_string(call.name, values[0])
     algorithm = values[1]
-    if algorithm not in _HASHES:
+    if algorithm not in HASH_ALGORITHMS:
         raise _failure(
             call.name,
-            f"the algorithm {to_json(algorithm)} is not one of {', '.join(_HASHES)}",
+            f"the algorithm {to_json(algorithm)} is not one of {', '.join(HASH_ALGORITHMS)}",
         )
-    return _HASHES[algorithm](data.encode()).hexdigest()
+    return HASH_ALGORITHMS[algorithm](data.encode()).hexdigest()
 
 
 def _json_merge(call: Call, values: list[Any]) -> dict:
