@@ -15,6 +15,11 @@ logger = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
 
+# boto3 reads these when a client is built with no endpoint_url. StartSyncExecution and
+# TestState carry the host prefix "sync-", which an IP endpoint cannot take.
+ENDPOINT_URL_ENV = "AWS_ENDPOINT_URL_SFN"
+DISABLE_HOST_PREFIX_ENV = "AWS_DISABLE_HOST_PREFIX_INJECTION"
+
 
 class StepFunctionsServer:
     """Serves a Step Functions service on loopback for boto3, the `aws` CLI and SDKs.
@@ -41,6 +46,11 @@ class StepFunctionsServer:
     def url(self) -> str:
         """The endpoint URL to give clients (`endpoint_url`, `--endpoint-url`)."""
         return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def client_environment(self) -> dict[str, str]:
+        """Environment variables that point `boto3.client("stepfunctions")` at this server."""
+        return {ENDPOINT_URL_ENV: self.url, DISABLE_HOST_PREFIX_ENV: "true"}
 
     def start(self) -> str:
         """Start serving in a background thread; return the endpoint URL."""

@@ -96,6 +96,30 @@ def test_boto3_sees_an_unimplemented_operation_as_unknown(server):
     assert raised.value.response["Error"]["Code"] == "UnknownOperationException"
 
 
+def test_a_client_built_without_arguments_reaches_the_server_through_its_environment(
+    server, monkeypatch
+):
+    """GIVEN the server's client environment WHEN handler code calls boto3.client() THEN served."""
+    for name, value in server.client_environment.items():
+        monkeypatch.setenv(name, value)
+
+    response = boto3.client("stepfunctions", config=CLIENT_CONFIG).list_state_machines()
+
+    assert response["stateMachines"][0]["stateMachineArn"] == STATE_MACHINE_ARN
+
+
+def test_sync_prefixed_operations_reach_the_server_through_its_environment(server, monkeypatch):
+    """GIVEN the client environment WHEN TestState (host prefix "sync-") is called THEN served."""
+    for name, value in server.client_environment.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ClientError) as raised:
+        boto3.client("stepfunctions", config=CLIENT_CONFIG).test_state(definition="{}")
+
+    assert raised.value.response["Error"]["Code"] == "UnknownOperationException"
+    assert "TestState" in raised.value.response["Error"]["Message"]
+
+
 def test_an_error_is_sent_as_amz_json_with_type_and_message(server):
     """GIVEN an unknown execution WHEN described over raw HTTP THEN the AWS error body."""
     status, headers, body = post(
