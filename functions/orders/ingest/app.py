@@ -1,0 +1,17 @@
+"""Lambda handler: the storefront order webhook (`POST /webhooks/orders/{source}`)."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sluice_shared.observability import instrument
+from sluice_shared.orders.ingest import IngestDependencies, ingest_webhook
+from sluice_shared.webhooks.http import WebhookRequest
+
+
+@instrument(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Verify, record and start the order in an HTTP API (payload 2.0) event."""
+    request = WebhookRequest.from_api_gateway(event)
+    return ingest_webhook(request, IngestDependencies.from_environment()).to_api_gateway()

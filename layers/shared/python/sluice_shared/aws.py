@@ -1,0 +1,27 @@
+"""Cached boto3 clients, created on first use (never at import) and shared by warm invocations."""
+
+import functools
+
+import boto3
+from botocore.client import BaseClient
+from botocore.config import Config
+
+_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
+
+
+@functools.cache
+def dynamodb_client() -> BaseClient:
+    """The DynamoDB client."""
+    return boto3.client("dynamodb", config=_CLIENT_CONFIG)
+
+
+@functools.cache
+def stepfunctions_client() -> BaseClient:
+    """The Step Functions client."""
+    return boto3.client("stepfunctions", config=_CLIENT_CONFIG)
+
+
+def clear_clients() -> None:
+    """Forget every cached client (tests start each AWS mock with fresh clients)."""
+    dynamodb_client.cache_clear()
+    stepfunctions_client.cache_clear()

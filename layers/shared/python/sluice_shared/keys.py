@@ -1,0 +1,68 @@
+"""Business keys (Step Functions execution names) and provider idempotency keys.
+
+Execution names allow 1-80 characters and no whitespace, brackets, wildcards or
+`< > { } [ ] ? * " # % \\ ^ | ~ $ & , ; : /`; keys keep only letters, digits, `-` and `_`
+(the characters CloudWatch logging also accepts) and join their parts with `-`.
+https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+"""
+
+import hashlib
+import re
+
+MAX_NAME_LENGTH = 80
+DIGEST_LENGTH = 16
+_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _digest(text: str, length: int) -> str:
+    """The first `length` hex characters of the SHA-256 of `text`."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def sanitize(part: str) -> str:
+    """Replace every character an execution name should not hold with `_`."""
+    return _NOT_ALLOWED.sub("_", part)
+
+
+def business_key(kind: str, *parts: str) -> str:
+    """Join `kind` and `parts` with `-` into a valid execution name of at most 80 characters.
+
+    A key that would be longer keeps a readable prefix and ends with a digest of the whole
+    unsanitized key, so two long keys stay distinct.
+    """
+    raw = "-".join((kind, *parts))
+    name = sanitize(raw)
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    prefix = name[: MAX_NAME_LENGTH - DIGEST_LENGTH - 1]
+    return f"{prefix}-{_digest(raw, DIGEST_LENGTH)}"
+
+
+def order_business_key(source: str, order_id: str) -> str:
+    """The business key of a storefront order: `order-<source>-<id>`."""
+    return business_key("order", source, order_id)
+
+
+def shipment_business_key(source: str, shipment_id: str) -> str:
+    """The business key of a warehouse shipment: `shipment-<source>-<id>`."""
+    return business_key("shipment", source, shipment_id)
+
+
+def inventory_business_key(bucket: str, key: str) -> str:
+    """The business key of an inventory snapshot file: `inventory-<digest of bucket/key>`."""
+    return business_key("inventory", _digest(f"{bucket}/{key}", 32))
+
+
+def sales_order_idempotency_key(order_key: str) -> str:
+    """The ERP Idempotency-Key of an order's sales order."""
+    return f"{order_key}-sales-order"
+
+
+def fulfilment_idempotency_key(order_key: str) -> str:
+    """The warehouse Idempotency-Key of an order's fulfilment."""
+    return f"{order_key}-fulfilment"
+
+
+def customer_idempotency_key(email: str) -> str:
+    """The ERP Idempotency-Key of creating the customer with this email (case-insensitive)."""
+    return "customer-" + _digest(email.strip().lower(), 32)

@@ -1,0 +1,1 @@
+"""Pydantic models: the storefront order and the payloads of the orders workflow's steps."""

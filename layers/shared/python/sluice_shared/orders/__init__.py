@@ -1,0 +1,1 @@
+"""The orders workflow's domain logic: ingest, validation, customer, sales order, fulfilment."""

@@ -1,0 +1,1 @@
+"""HTTP clients for third-party providers (ERP, warehouse) and the errors they raise."""

@@ -1,0 +1,90 @@
+"""Environment variable names and getters that read them at call time (arguments win)."""
+
+import os
+
+POWERTOOLS_SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
+SLUICE_ENVIRONMENT = "SLUICE_ENVIRONMENT"
+ORDERS_STATE_MACHINE_ARN = "ORDERS_STATE_MACHINE_ARN"
+ORDERS_TABLE_NAME = "ORDERS_TABLE_NAME"
+WEBHOOK_SECRET_NAME = "WEBHOOK_SECRET_NAME"
+MAX_WEBHOOK_BYTES = "MAX_WEBHOOK_BYTES"
+IDEMPOTENCY_TABLE_NAME = "IDEMPOTENCY_TABLE_NAME"
+ERP_SETTINGS_PARAMETER = "ERP_SETTINGS_PARAMETER"
+ERP_API_KEY_SECRET_NAME = "ERP_API_KEY_SECRET_NAME"
+WAREHOUSE_SETTINGS_PARAMETER = "WAREHOUSE_SETTINGS_PARAMETER"
+WAREHOUSE_API_KEY_SECRET_NAME = "WAREHOUSE_API_KEY_SECRET_NAME"
+
+DEFAULT_ENVIRONMENT = "dev"
+# The Step Functions execution input limit: a bigger body could never start a workflow.
+DEFAULT_MAX_WEBHOOK_BYTES = 262_144
+
+
+class SettingMissing(RuntimeError):
+    """A required environment variable is not set (the template should set it)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"environment variable {name} is not set")
+        self.name = name
+
+
+def required(name: str, value: str | None = None) -> str:
+    """Return `value` when given, else the environment variable `name`; raise when neither is."""
+    if value:
+        return value
+    from_env = os.environ.get(name, "")
+    if not from_env:
+        raise SettingMissing(name)
+    return from_env
+
+
+def environment(value: str | None = None) -> str:
+    """The deployment environment (dev, staging, prod)."""
+    return value or os.environ.get(SLUICE_ENVIRONMENT) or DEFAULT_ENVIRONMENT
+
+
+def orders_state_machine_arn(value: str | None = None) -> str:
+    """ARN of the orders state machine that ingest starts."""
+    return required(ORDERS_STATE_MACHINE_ARN, value)
+
+
+def orders_table_name(value: str | None = None) -> str:
+    """Name of the DynamoDB table that records received orders."""
+    return required(ORDERS_TABLE_NAME, value)
+
+
+def webhook_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the storefront webhook HMAC key."""
+    return required(WEBHOOK_SECRET_NAME, value)
+
+
+def max_webhook_bytes(value: int | None = None) -> int:
+    """Largest webhook body ingest accepts, in bytes."""
+    if value is not None:
+        return value
+    from_env = os.environ.get(MAX_WEBHOOK_BYTES, "")
+    return int(from_env) if from_env else DEFAULT_MAX_WEBHOOK_BYTES
+
+
+def idempotency_table_name(value: str | None = None) -> str:
+    """Name of the Powertools idempotency table."""
+    return required(IDEMPOTENCY_TABLE_NAME, value)
+
+
+def erp_settings_parameter(value: str | None = None) -> str:
+    """SSM parameter name holding the ERP's provider settings (JSON)."""
+    return required(ERP_SETTINGS_PARAMETER, value)
+
+
+def erp_api_key_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the ERP API key."""
+    return required(ERP_API_KEY_SECRET_NAME, value)
+
+
+def warehouse_settings_parameter(value: str | None = None) -> str:
+    """SSM parameter name holding the warehouse's provider settings (JSON)."""
+    return required(WAREHOUSE_SETTINGS_PARAMETER, value)
+
+
+def warehouse_api_key_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the warehouse API key."""
+    return required(WAREHOUSE_API_KEY_SECRET_NAME, value)
