@@ -1,10 +1,11 @@
 """JSONata mode: `{% expression %}` strings evaluated with `$states`, variables and AWS's functions.
 
 A string is an expression exactly when it starts with `{%` and ends with `%}` (no surrounding
-whitespace allowed); any other string is a literal. Each expression is compiled once (cached)
-with Step Functions' extra functions registered: `$partition`, `$range`, `$hash`, `$random`
-(with an optional seed), `$uuid` and `$parse`; `$eval` is not supported. Evaluation errors
-and undefined results raise `States.QueryEvaluationError`. Inputs are never mutated.
+whitespace allowed); any other string is a literal. Each expression is compiled once per
+thread (cached) with Step Functions' extra functions registered: `$partition`, `$range`,
+`$hash`, `$random` (with an optional seed), `$uuid` and `$parse`; `$eval` is not supported.
+Evaluation errors and undefined results raise `States.QueryEvaluationError`. Inputs are never
+mutated.
 https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
 """
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import threading
 import uuid
-from functools import lru_cache
 from typing import Any
 
 import jsonatapy
@@ -26,6 +27,8 @@ _OPEN = "{%"
 _CLOSE = "%}"
 _REFERENCED_NAME = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STATES = "states"
+_MAX_CACHED_PER_THREAD = 4096
+_per_thread = threading.local()
 _HOST_ERROR_PREFIX = re.compile(r"^host function raised \w+: ")
 
 
@@ -158,10 +161,21 @@ def _query_error(detail: str) -> StatesError:
     return StatesError("States.QueryEvaluationError", f"The JSONata expression {detail}")
 
 
-@lru_cache(maxsize=4096)
 def compile_jsonata(expression: str) -> CompiledJsonata:
-    """Compile a bare JSONata expression once (cached); ValueError if it does not parse."""
-    return CompiledJsonata(expression)
+    """Compile a bare JSONata expression once per thread (cached); ValueError if it does not parse.
+
+    The cache is per thread because jsonatapy's compiled programs may only be used by the
+    thread that compiled them (using one from another thread panics).
+    """
+    programs: dict[str, CompiledJsonata] | None = getattr(_per_thread, "programs", None)
+    if programs is None:
+        programs = _per_thread.programs = {}
+    compiled = programs.get(expression)
+    if compiled is None:
+        if len(programs) >= _MAX_CACHED_PER_THREAD:
+            programs.clear()
+        compiled = programs[expression] = CompiledJsonata(expression)
+    return compiled
 
 
 def _compiled(text: str) -> CompiledJsonata:

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import threading
 
 import pytest
 
@@ -196,3 +197,26 @@ def test_condition_must_be_boolean():
     with pytest.raises(StatesError) as raised:
         evaluate_condition("{% $states.input.order.id %}", STATES, {})
     assert raised.value.error == "States.QueryEvaluationError"
+
+
+def test_expression_cached_in_one_thread_works_in_others():
+    """GIVEN an expression compiled in this thread WHEN other threads evaluate it THEN it works.
+
+    jsonatapy programs are bound to the thread that compiled them, so the cache is per thread.
+    """
+    expression = "{% $sum($range(1, $states.input.n, 1)) %}"
+    assert render_jsonata(expression, {"input": {"n": 3}}, {}) == 6
+    results: dict[int, object] = {}
+
+    def evaluate(n: int) -> None:
+        try:
+            results[n] = render_jsonata(expression, {"input": {"n": n}}, {})
+        except BaseException as error:  # a cross-thread use panics with a BaseException
+            results[n] = error
+
+    threads = [threading.Thread(target=evaluate, args=(n,)) for n in (4, 5, 6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {4: 10, 5: 15, 6: 21}
