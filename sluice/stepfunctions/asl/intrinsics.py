@@ -26,8 +26,11 @@ from sluice.stepfunctions.asl.paths import evaluate_path, to_json
 from sluice.stepfunctions.errors import StatesError
 
 MAX_NESTING = 10
+"""How many intrinsic calls may be nested in one field."""
 MAX_ARRAY_RANGE_ITEMS = 1000
+"""The most items States.ArrayRange (and `$range`) may return."""
 MAX_ENCODING_INPUT_CHARACTERS = 10_000
+"""The longest input of States.Base64Encode, States.Base64Decode and States.Hash."""
 _INT_MIN = -(2**31)
 _INT_MAX = 2**31 - 1
 

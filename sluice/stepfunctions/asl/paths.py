@@ -27,6 +27,7 @@ _VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _ESCAPE = re.compile(r"\\(.)")
 
 Step = str | int
+"""One step of a reference path: an object key or an array index."""
 
 
 def to_json(value: Any) -> str:

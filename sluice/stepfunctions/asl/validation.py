@@ -29,14 +29,18 @@ from sluice.stepfunctions.asl.paths import compile_path, parse_steps
 from sluice.stepfunctions.errors import InvalidDefinition
 
 JSONPATH = "JSONPath"
+"""The default query language."""
 JSONATA = "JSONata"
+"""The JSONata query language."""
 STATE_TYPES = ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+"""Every state type of the Amazon States Language."""
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}")
 _TERMINAL_TYPES = frozenset({"Choice", "Succeed", "Fail"})
 _SCHEMA = "SCHEMA_VALIDATION_FAILED"
 
-_TOP_LEVEL_FIELDS = frozenset({"StartAt", "States", "Comment", "Version", "TimeoutSeconds"})
-_TOP_LEVEL_FIELDS |= {"QueryLanguage"}
+_TOP_LEVEL_FIELDS = frozenset(
+    {"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"}
+)
 _NESTED_FIELDS = frozenset({"StartAt", "States", "Comment", "QueryLanguage", "ProcessorConfig"})
 
 _COMMON = frozenset({"Type", "Comment", "QueryLanguage"})
@@ -250,7 +254,9 @@ class _Validator:
         for field in ("Retry", "Catch"):
             if field in state:
                 self.error_handlers(state, field, scope, pointer, language)
-        getattr(self, f"state_{state_type.lower()}")(state, scope, pointer, language)
+        type_check = getattr(self, f"state_{state_type.lower()}", None)
+        if type_check is not None:
+            type_check(state, scope, pointer, language)
 
     def allowed_fields(self, state: dict, state_type: str, language: str, pointer: str) -> None:
         """Report fields the state type does not take in its query language."""
@@ -514,12 +520,6 @@ class _Validator:
                     self.jsonata(catcher[field], f"{pointer}/{field}")
 
     # --- per state type -------------------------------------------------------------------
-
-    def state_pass(self, state: dict, scope: dict, pointer: str, language: str) -> None:
-        """Pass has nothing beyond the common checks."""
-
-    def state_succeed(self, state: dict, scope: dict, pointer: str, language: str) -> None:
-        """Succeed has nothing beyond the common checks."""
 
     def state_fail(self, state: dict, scope: dict, pointer: str, language: str) -> None:
         """Fail: Error and Cause must be strings."""
