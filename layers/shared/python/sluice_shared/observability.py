@@ -92,6 +92,8 @@ def instrument(correlation_id_path: str | None = None) -> Callable[[Handler], Ha
 
 
 def reset() -> None:
-    """Forget the logger, metrics, tracer and wrapped handlers (tests build fresh ones)."""
+    """Forget the logger, metrics (unpublished ones too), tracer and wrapped handlers."""
+    if get_metrics.cache_info().currsize:
+        get_metrics().clear_metrics()
     for cached in (get_logger, get_metrics, get_tracer, _observed):
         cached.cache_clear()
