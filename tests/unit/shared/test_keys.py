@@ -64,7 +64,9 @@ def test_inventory_key_is_a_digest_of_the_object_location():
 
 def test_provider_idempotency_keys_derive_from_the_business_key():
     """GIVEN a business key WHEN deriving provider keys THEN the contract's suffixes."""
-    assert keys.sales_order_idempotency_key("order-shopify-1042") == "order-shopify-1042-sales-order"
+    assert (
+        keys.sales_order_idempotency_key("order-shopify-1042") == "order-shopify-1042-sales-order"
+    )
     assert keys.fulfilment_idempotency_key("order-shopify-1042") == "order-shopify-1042-fulfilment"
 
 

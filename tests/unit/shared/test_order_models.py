@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+
 from sluice_shared.models.field_errors import field_errors
 from sluice_shared.models.orders import Order
-
 from tests.fixtures.orders import line_item, order_payload
 
 

@@ -4,6 +4,7 @@ import contextlib
 from datetime import UTC, datetime
 
 import pytest
+
 from sluice_shared.providers.client import USER_AGENT, ProviderClient, ProviderRequest
 from sluice_shared.providers.errors import (
     ProviderRejected,
@@ -11,7 +12,6 @@ from sluice_shared.providers.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-
 from tests.fixtures.provider_server import ScriptedResponse, refused_url
 from tests.fixtures.providers import fake_provider_settings, http_client
 

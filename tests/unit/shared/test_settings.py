@@ -1,6 +1,7 @@
 """Settings are read from the environment at call time; explicit arguments win."""
 
 import pytest
+
 from sluice_shared import settings
 
 
