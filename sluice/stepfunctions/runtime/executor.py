@@ -1,0 +1,159 @@
+"""The execution loop: runs the states of a scope in turn, with Retry, Catch and checkpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sluice.stepfunctions.asl.paths import to_json
+from sluice.stepfunctions.errors import StatesError
+from sluice.stepfunctions.records import ScopeCheckpoint
+from sluice.stepfunctions.runtime import processing as io
+from sluice.stepfunctions.runtime.execution import ExecutionRuntime
+from sluice.stepfunctions.runtime.retry import choose_catcher, choose_retry
+from sluice.stepfunctions.runtime.scope import Scope
+from sluice.stepfunctions.runtime.state_run import StateOutcome, StateRun
+from sluice.stepfunctions.runtime.states import (
+    choice_state,
+    fail_state,
+    map_state,
+    parallel_state,
+    pass_state,
+    succeed_state,
+    task_state,
+    wait_state,
+)
+
+STATE_TYPES: dict[str, Callable[[StateRun], StateOutcome]] = {
+    "Pass": pass_state.run,
+    "Task": task_state.run,
+    "Choice": choice_state.run,
+    "Wait": wait_state.run,
+    "Succeed": succeed_state.run,
+    "Fail": fail_state.run,
+    "Parallel": parallel_state.run,
+    "Map": map_state.run,
+}
+_HANDLES_ERRORS = frozenset({"Task", "Parallel", "Map"})
+_TRUNCATED = {"truncated": False}
+# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB)
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+RUNNING = "RUNNING"
+SUCCEEDED = "SUCCEEDED"
+FAILED = "FAILED"
+
+
+def run_scope(
+    runtime: ExecutionRuntime,
+    scope: Scope,
+    machine: dict[str, Any],
+    data: Any,
+    checkpoint: ScopeCheckpoint | None = None,
+) -> Any:
+    """Run a scope's states from `StartAt` (or from its checkpoint) and return its output."""
+    states = machine["States"]
+    name = machine["StartAt"]
+    resuming = False
+    if checkpoint is not None and checkpoint.state is not None:
+        name, data, resuming = checkpoint.state, checkpoint.input, True
+        scope.reset_variables(checkpoint.variables)
+    arn = runtime.info.arn
+    while True:
+        runtime.check(scope.cancellation)
+        runtime.flush([ScopeCheckpoint(arn, scope.key, RUNNING, name, data, scope.variables)])
+        try:
+            outcome = run_state(runtime, scope, name, states[name], data, resuming)
+        except StatesError:
+            runtime.flush([ScopeCheckpoint(arn, scope.key, FAILED, name, data, scope.variables)])
+            raise
+        resuming = False
+        if outcome.next_state is None:
+            runtime.flush(
+                [
+                    ScopeCheckpoint(
+                        arn, scope.key, SUCCEEDED, name, data, scope.variables, outcome.output
+                    )
+                ]
+            )
+            return outcome.output
+        name, data = outcome.next_state, outcome.output
+
+
+def run_state(
+    runtime: ExecutionRuntime,
+    scope: Scope,
+    name: str,
+    state: dict[str, Any],
+    data: Any,
+    resuming: bool = False,
+) -> StateOutcome:
+    """Run one state with its retriers and catchers, recording its entered/exited events."""
+    state_type = state["Type"]
+    language = io.query_language(state, scope.query_language)
+    entered = runtime.clock.now()
+    scope.cursor.add(
+        f"{state_type}StateEntered",
+        "stateEnteredEventDetails",
+        {"name": name, "input": to_json(data), "inputDetails": _TRUNCATED},
+    )
+    retriers = state.get("Retry", []) if state_type in _HANDLES_ERRORS else []
+    attempts = [0] * len(retriers)
+    retry_count = 0
+    while True:
+        run = StateRun(runtime, scope, name, state, data, language, entered, retry_count, resuming)
+        try:
+            outcome = STATE_TYPES[state_type](run)
+            break
+        except StatesError as error:
+            decision = choose_retry(retriers, error.error, attempts, runtime.rng)
+            if decision is not None:
+                attempts[decision.retrier_index] += 1
+                retry_count += 1
+                resuming = False
+                runtime.flush()
+                runtime.pause(decision.delay_seconds, scope.cancellation)
+                continue
+            catchers = state.get("Catch", []) if state_type in _HANDLES_ERRORS else []
+            index = choose_catcher(catchers, error.error)
+            if index is None:
+                raise
+            outcome = catch_outcome(run, catchers[index], error)
+            break
+    scope.assign(outcome.assigned)
+    if state_type != "Fail":
+        output_json = to_json(outcome.output)
+        if len(output_json.encode()) > MAX_PAYLOAD_BYTES:
+            raise StatesError(
+                "States.DataLimitExceeded",
+                f"The state/task '{name}' returned a result with a size exceeding the maximum "
+                "number of bytes service limit.",
+            )
+        details: dict[str, Any] = {"name": name, "output": output_json, "outputDetails": _TRUNCATED}
+        if outcome.assigned:
+            details["assignedVariables"] = {k: to_json(v) for k, v in outcome.assigned.items()}
+            details["assignedVariablesDetails"] = _TRUNCATED
+        scope.cursor.add(f"{state_type}StateExited", "stateExitedEventDetails", details)
+    return outcome
+
+
+def error_output(error: StatesError) -> dict[str, str]:
+    """The `{"Error", "Cause"}` object a catcher hands on."""
+    return {"Error": error.error, "Cause": error.cause}
+
+
+def catch_outcome(run: StateRun, catcher: dict[str, Any], error: StatesError) -> StateOutcome:
+    """The output, next state and assignments of a catcher handling `error`."""
+    caught = error_output(error)
+    if run.language == io.JSONATA:
+        states = io.jsonata_states(
+            run.raw_input, run.context, error_output=caught, has_result=False
+        )
+        output = io.jsonata_output(catcher, states, run.variables, caught)
+        return StateOutcome(
+            output, catcher["Next"], io.jsonata_assign(catcher, states, run.variables)
+        )
+    assigned = io.jsonpath_assign(catcher, caught, run.context, run.variables)
+    spec = catcher if "ResultPath" in catcher else {"ResultPath": "$"}
+    output = io.result_path(spec, run.raw_input, caught)
+    return StateOutcome(output, catcher["Next"], assigned)
