@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from sluice.stepfunctions.records import ExecutionRecord, MapRunRecord
 from sluice.stepfunctions.runtime.control import Cancellation
 from sluice.stepfunctions.tokens import TaskTokenWaiter
 
 
 class Engine(Protocol):
     """The services a running execution calls back into (implemented by StepFunctionsService)."""
+
+    def run_map_run_child(
+        self,
+        map_run: MapRunRecord,
+        child_state_machine_arn: str,
+        definition: str,
+        role_arn: str,
+        execution_input: str,
+        cancellation: Cancellation,
+    ) -> ExecutionRecord:
+        """Run one child execution of a distributed map run on the calling thread."""
+        ...
 
     def issue_task_token(self, execution_arn: str, state_name: str) -> TaskTokenWaiter:
         """Create a task token whose outcome a state will wait for."""
