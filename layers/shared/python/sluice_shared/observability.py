@@ -52,14 +52,16 @@ def append_correlation_ids(business_key: str, execution_arn: str | None = None) 
 
 
 def _log_failure(handler: Handler) -> Handler:
-    """Log an escaping exception with its error name, then let it reach Lambda unchanged."""
+    """Log and count an escaping exception by its error name, then let it reach Lambda."""
 
     @functools.wraps(handler)
     def logged(event: Any, context: LambdaContext) -> Any:
         try:
             return handler(event, context)
         except Exception as error:
-            get_logger().exception("invocation failed", extra={"errorType": type(error).__name__})
+            error_name = type(error).__name__
+            get_logger().exception("invocation failed", extra={"errorType": error_name})
+            count(error_name)
             raise
 
     return logged
@@ -94,6 +96,7 @@ def instrument(correlation_id_path: str | None = None) -> Callable[[Handler], Ha
 def reset() -> None:
     """Forget the logger, metrics (unpublished ones too), tracer and wrapped handlers."""
     if get_metrics.cache_info().currsize:
+        get_metrics().clear_default_dimensions()
         get_metrics().clear_metrics()
     for cached in (get_logger, get_metrics, get_tracer, _observed):
         cached.cache_clear()
