@@ -49,11 +49,12 @@ def parse_resource(arn: str, default_region: str) -> TaskResource:
     service = _SERVICE.match(arn)
     if service is None or ":" not in service.group(3):
         raise StatesError("States.Runtime", f"Unsupported Task resource: '{arn}'")
-    name, _, action = service.group(3).rpartition(":")
+    target = service.group(3)
     pattern = REQUEST_RESPONSE
     for candidate in _PATTERNS:
-        if action.endswith(f".{candidate}"):
+        if target.endswith(f".{candidate}"):
             pattern = candidate
-            action = action[: -len(candidate) - 1]
+            target = target[: -len(candidate) - 1]
             break
+    name, _, action = target.rpartition(":")
     return TaskResource(arn, False, name, action, pattern, service.group(1) or default_region)

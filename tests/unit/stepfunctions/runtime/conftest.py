@@ -35,13 +35,18 @@ class FakeLambdas:
         return sum(1 for called, _ in self.calls if called == name)
 
 
-def failing(error_type: str, message: str = "failed") -> Callable[[Any], Any]:
+def _failing(error_type: str, message: str = "failed") -> Callable[[Any], Any]:
     """A function that always raises `error_type`."""
 
     def handler(payload: Any) -> Any:
         raise LambdaFunctionError(error_type, message)
 
     return handler
+
+
+@pytest.fixture
+def failing() -> Callable[..., Callable[[Any], Any]]:
+    return _failing
 
 
 class Harness:
