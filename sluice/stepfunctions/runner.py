@@ -43,6 +43,7 @@ class ExecutionRunner:
         rng: random.Random,
         region: str,
         on_closed: Callable[[str], None],
+        on_done: Callable[[ExecutionRunner], None] | None = None,
         resume: bool = False,
         parent_cancellation: Cancellation | None = None,
     ) -> None:
@@ -52,6 +53,7 @@ class ExecutionRunner:
         self._clock = clock
         self._resume = resume
         self._on_closed = on_closed
+        self._on_done = on_done
         self.cancellation = (
             parent_cancellation.child() if parent_cancellation is not None else Cancellation()
         )
@@ -116,6 +118,8 @@ class ExecutionRunner:
             )
         finally:
             self.done.set()
+            if self._on_done is not None:
+                self._on_done(self)
 
     def _close_failed(self, error: StatesError) -> None:
         self._close(

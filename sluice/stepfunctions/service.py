@@ -335,9 +335,15 @@ class StepFunctionsService:
             rng=self.rng,
             region=self.region,
             on_closed=self._notify,
+            on_done=self._forget_runner,
             resume=resume,
             parent_cancellation=parent_cancellation,
         )
+
+    def _forget_runner(self, runner: ExecutionRunner) -> None:
+        with self._lock:
+            if self._runners.get(runner.record.arn) is runner:
+                del self._runners[runner.record.arn]
 
     def _notify(self, execution_arn_: str) -> None:
         if self.on_status_change is not None:
