@@ -1,0 +1,139 @@
+"""One invocation in its own thread, stopped when it runs past its timeout.
+
+The caller waits on the injected clock. When the timeout passes first, the invocation's answer
+is Lambda's timeout error at once, and the handler's thread is interrupted by raising
+`HandlerTimedOut` in it (`PyThreadState_SetAsyncExc`), again every `INTERRUPT_INTERVAL` real
+seconds while it is still inside the handler. The exception derives from BaseException so an
+`except Exception` in the handler does not swallow it. It is delivered only when the thread
+runs Python bytecode: a thread blocked in C (a long `time.sleep`, a socket read without a
+timeout) stops when that call returns. The concurrency slot is given back (`on_stopped`) only
+when the thread has really left the handler, so a runaway handler keeps its slot, as a Lambda
+instance that has not been torn down yet would.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sluice.clock import Clock
+
+INTERRUPT_INTERVAL = 0.05
+INTERRUPT_ATTEMPTS = 200
+
+_RUNNING = "running"
+_DONE = "done"
+_TIMED_OUT = "timed-out"
+
+logger = logging.getLogger(__name__)
+
+
+class HandlerTimedOut(BaseException):
+    """Raised inside a handler whose invocation timed out."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the handler ended: its payload and, for a failure, the function error and type."""
+
+    payload: Any
+    function_error: str | None = None
+    error_type: str | None = None
+
+
+class Execution:
+    """Runs `target` in a daemon thread; `wait` returns its outcome or None on timeout."""
+
+    def __init__(
+        self, name: str, target: Callable[[], Outcome], on_stopped: Callable[[], None]
+    ) -> None:
+        self._target = target
+        self._on_stopped = on_stopped
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._lock = threading.Lock()
+        self._state = _RUNNING
+        self._outcome: Outcome | None = None
+        self._done = threading.Event()
+        self._stopped = threading.Event()
+        self._in_handler = True
+        self._released = False
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._thread.start()
+
+    def wait(self, clock: Clock, timeout: float) -> Outcome | None:
+        """Wait up to `timeout` clock seconds; None means it timed out (and is being stopped)."""
+        clock.wait(self._done, timeout)
+        with self._lock:
+            if self._state == _DONE:
+                return self._outcome
+            self._state = _TIMED_OUT
+            self._interrupt()
+        threading.Thread(target=self._keep_interrupting, name="lambda-reaper", daemon=True).start()
+        return None
+
+    def wait_stopped(self, timeout: float) -> bool:
+        """Wait up to `timeout` real seconds for the thread to leave the handler."""
+        return self._stopped.wait(timeout)
+
+    def _run(self) -> None:
+        try:
+            try:
+                outcome: Outcome | None = self._target()
+            except HandlerTimedOut:
+                outcome = None
+            with self._lock:
+                self._in_handler = False
+                if self._state == _RUNNING and outcome is not None:
+                    self._outcome = outcome
+                    self._state = _DONE
+                    self._done.set()
+        except HandlerTimedOut:
+            logger.debug("interrupt arrived after the handler returned; ignored")
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        """Leave the handler for good and give the slot back, even if interrupts still land."""
+        while True:
+            try:
+                with self._lock:
+                    self._in_handler = False
+                _checkpoint()
+                if not self._released:
+                    self._on_stopped()
+                    self._released = True
+                self._stopped.set()
+                return
+            except HandlerTimedOut:
+                continue
+
+    def _keep_interrupting(self) -> None:
+        for _ in range(INTERRUPT_ATTEMPTS):
+            if self._stopped.wait(INTERRUPT_INTERVAL):
+                return
+            with self._lock:
+                if self._in_handler:
+                    self._interrupt()
+        logger.warning(
+            "%s is still running after its timeout; its concurrency slot stays taken until it "
+            "returns",
+            self._thread.name,
+        )
+
+    def _interrupt(self) -> None:
+        """Raise HandlerTimedOut in the thread (called with the lock held, while in the handler)."""
+        thread_id = self._thread.ident
+        if thread_id is not None and self._in_handler:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(thread_id), ctypes.py_object(HandlerTimedOut)
+            )
+
+
+def _checkpoint() -> None:
+    """A Python call: an interrupt sent before `_in_handler` was cleared is raised here."""

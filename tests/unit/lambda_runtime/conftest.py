@@ -1,0 +1,42 @@
+"""Fixtures for the Lambda runtime tests: a runtime on a scaled clock and the handler probe."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+
+from sluice.clock import ScaledClock
+from sluice.lambda_runtime import LambdaRuntime, environment
+from tests.unit.lambda_runtime.support import PROBE_LAYER
+
+SCALE = 100
+
+
+@pytest.fixture
+def probe() -> Iterator[ModuleType]:
+    """The `lambda_probe` layer module, reset, as handlers see it."""
+    if str(PROBE_LAYER) not in sys.path:
+        sys.path.append(str(PROBE_LAYER))
+    import lambda_probe
+
+    lambda_probe.reset()
+    yield lambda_probe
+    lambda_probe.reset()
+
+
+@pytest.fixture
+def runtime() -> Iterator[LambdaRuntime]:
+    """A runtime on a clock 100 times faster than real time."""
+    lambda_runtime = LambdaRuntime(clock=ScaledClock(SCALE))
+    yield lambda_runtime
+    lambda_runtime.close()
+
+
+@pytest.fixture(autouse=True)
+def _original_environ() -> Iterator[None]:
+    """Put the original `os.environ` back after each test (runtimes replace it)."""
+    yield
+    environment.uninstall()
