@@ -95,6 +95,9 @@ class _SimulatorRequestHandler(BaseHTTPRequestHandler):
 
     server: SimulatorHTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
+    # delayed ACK (about 40 ms per request).
+    disable_nagle_algorithm = True
 
     def _handle(self) -> None:
         """Serve any method the same way; the simulator's router decides what is allowed."""

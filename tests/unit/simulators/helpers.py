@@ -27,10 +27,15 @@ def post(simulator: Simulator, path: str, body: Any, **headers: str) -> requests
         return session.post(simulator.url + path, json=body, headers=headers, timeout=TIMEOUT)
 
 
-def get(simulator: Simulator, path: str, **params: str) -> requests.Response:
+def get(
+    simulator: Simulator,
+    path: str,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> requests.Response:
     """One authenticated GET on a fresh connection."""
     with session_for(simulator) as session:
-        return session.get(simulator.url + path, params=params, timeout=TIMEOUT)
+        return session.get(simulator.url + path, params=params, headers=headers, timeout=TIMEOUT)
 
 
 def run_concurrently(calls: list[Callable[[], Any]], workers: int) -> list[Any]:
