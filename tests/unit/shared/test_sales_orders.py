@@ -10,6 +10,7 @@ from sluice_shared.orders.sales_orders import create_sales_order
 from sluice_shared.providers.erp import ErpClient
 from sluice_shared.providers.errors import ProviderTimeout
 from tests.fixtures.lambda_context import FakeLambdaContext
+from tests.fixtures.logs import capture_logs
 from tests.fixtures.orders import BUSINESS_KEY, order_model
 from tests.fixtures.provider_server import ScriptedResponse
 from tests.fixtures.providers import http_client
@@ -46,6 +47,15 @@ def test_a_second_call_with_the_same_key_makes_no_second_request(
     second = create_sales_order(sales_order_step(), FakeLambdaContext(), erp=erp)
     assert second == first
     assert len(provider_server.requests_to("POST", "/sales-orders")) == 1
+
+
+def test_a_replay_is_logged(aws_resources, provider_server, erp):
+    """GIVEN a created sales order WHEN the step runs again THEN the replay is logged."""
+    provider_server.script("POST", "/sales-orders", CREATED)
+    create_sales_order(sales_order_step(), FakeLambdaContext(), erp=erp)
+    logs = capture_logs()
+    create_sales_order(sales_order_step(), FakeLambdaContext(), erp=erp)
+    assert logs.messages() == ["side effect already done; returning its saved result"]
 
 
 def test_another_business_key_creates_another_sales_order(aws_resources, provider_server, erp):

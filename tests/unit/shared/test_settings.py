@@ -42,3 +42,15 @@ def test_environment_defaults_to_dev(monkeypatch):
     """GIVEN no SLUICE_ENVIRONMENT WHEN read THEN dev."""
     monkeypatch.delenv(settings.SLUICE_ENVIRONMENT, raising=False)
     assert settings.environment() == "dev"
+
+
+def test_watched_integrations_are_split_on_commas(monkeypatch):
+    """GIVEN `erp#main, warehouse#eu,` WHEN read THEN two trimmed integrations."""
+    monkeypatch.setenv(settings.WATCHED_INTEGRATIONS, "erp#main, warehouse#eu,")
+    assert settings.watched_integrations() == ["erp#main", "warehouse#eu"]
+
+
+def test_silence_alert_seconds_is_a_number(monkeypatch):
+    """GIVEN SILENCE_ALERT_SECONDS=900 WHEN read THEN 900.0."""
+    monkeypatch.setenv(settings.SILENCE_ALERT_SECONDS, "900")
+    assert settings.silence_alert_seconds() == 900.0

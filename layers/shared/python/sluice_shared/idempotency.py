@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (
     PydanticSerializer,
 )
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 
 from sluice_shared import settings
 from sluice_shared.aws import dynamodb_client
+from sluice_shared.observability import count, get_logger
 
 EXPIRES_AFTER_SECONDS = 24 * 60 * 60
 # The step input is passed as this keyword; its `business_key` is what is hashed.
@@ -28,6 +30,13 @@ STEP_ARGUMENT = "step"
 BUSINESS_KEY_PATH = "business_key"
 
 Result = TypeVar("Result", bound=BaseModel)
+
+
+def _replayed(response: Any, record: DataRecord) -> Any:
+    """Count and log a repeat that got the saved result instead of running again."""
+    count("IdempotentReplays")
+    get_logger().info("side effect already done; returning its saved result")
+    return response
 
 
 def once_per_business_key(
@@ -48,6 +57,7 @@ def once_per_business_key(
         event_key_jmespath=BUSINESS_KEY_PATH,
         raise_on_no_idempotency_key=True,
         expires_after_seconds=EXPIRES_AFTER_SECONDS,
+        response_hook=_replayed,
     )
     if context is not None:
         config.register_lambda_context(context)

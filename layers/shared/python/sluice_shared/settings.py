@@ -13,6 +13,9 @@ ERP_SETTINGS_PARAMETER = "ERP_SETTINGS_PARAMETER"
 ERP_API_KEY_SECRET_NAME = "ERP_API_KEY_SECRET_NAME"
 WAREHOUSE_SETTINGS_PARAMETER = "WAREHOUSE_SETTINGS_PARAMETER"
 WAREHOUSE_API_KEY_SECRET_NAME = "WAREHOUSE_API_KEY_SECRET_NAME"
+GOVERNOR_TABLE_NAME = "GOVERNOR_TABLE_NAME"
+WATCHED_INTEGRATIONS = "WATCHED_INTEGRATIONS"
+SILENCE_ALERT_SECONDS = "SILENCE_ALERT_SECONDS"
 
 DEFAULT_ENVIRONMENT = "dev"
 # The Step Functions execution input limit: a bigger body could never start a workflow.
@@ -88,3 +91,21 @@ def warehouse_settings_parameter(value: str | None = None) -> str:
 def warehouse_api_key_secret_name(value: str | None = None) -> str:
     """Secrets Manager name of the warehouse API key."""
     return required(WAREHOUSE_API_KEY_SECRET_NAME, value)
+
+
+def governor_table_name(value: str | None = None) -> str:
+    """Name of the governor's DynamoDB table."""
+    return required(GOVERNOR_TABLE_NAME, value)
+
+
+def watched_integrations(value: str | None = None) -> list[str]:
+    """Integrations the dead man's switch watches: comma-separated `<provider>#<account>`."""
+    raw = required(WATCHED_INTEGRATIONS, value)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def silence_alert_seconds(value: float | None = None) -> float:
+    """How long an integration may go without a success before it is reported."""
+    if value is not None:
+        return value
+    return float(required(SILENCE_ALERT_SECONDS))
