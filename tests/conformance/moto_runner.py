@@ -120,6 +120,11 @@ class MotoEngine:
                 raise TimeoutError(f"{execution_arn} still RUNNING after {timeout} s on moto")
             time.sleep(_POLL_SECONDS)
 
+    def state_transitions(self, execution_arn: str) -> int:
+        """Return how many states the execution entered (what AWS bills as transitions)."""
+        events = self._sfn.get_execution_history(executionArn=execution_arn)["events"]
+        return sum(1 for event in events if event["type"].endswith("StateEntered"))
+
     def redrive_execution(self, execution_arn: str) -> None:
         """Redrive on moto (which, at 5.2, does not implement RedriveExecution)."""
         self._sfn.redrive_execution(executionArn=execution_arn)

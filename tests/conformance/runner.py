@@ -52,6 +52,10 @@ class Engine(Protocol):
         """Wait until the execution is not RUNNING; return its DescribeExecution response."""
         ...
 
+    def state_transitions(self, execution_arn: str) -> int:
+        """Return how many states the execution entered (what AWS bills as transitions)."""
+        ...
+
     def redrive_execution(self, execution_arn: str) -> None:
         """Redrive a failed execution (raise ApiRefused)."""
         ...

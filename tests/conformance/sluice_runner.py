@@ -83,6 +83,12 @@ class SluiceEngine:
             raise TimeoutError(f"{execution_arn} still RUNNING after {timeout} s on sluice")
         return description
 
+    def state_transitions(self, execution_arn: str) -> int:
+        """Return how many states the execution entered (what AWS bills as transitions)."""
+        request = {"executionArn": execution_arn, "maxResults": 1000}
+        events = self._call("get_execution_history", request)["events"]
+        return sum(1 for event in events if event["type"].endswith("StateEntered"))
+
     def redrive_execution(self, execution_arn: str) -> None:
         """RedriveExecution on the service."""
         self._call("redrive_execution", {"executionArn": execution_arn})
