@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from sluice_shared.orders.ingest import IngestDependencies, ingest_webhook
 from sluice_shared.webhooks.http import WebhookRequest, WebhookResponse
 from tests.fixtures.events import TEST_WEBHOOK_SECRET, load_event
+from tests.fixtures.logs import capture_logs
 from tests.fixtures.orders import BUSINESS_KEY, line_item, order_payload
 from tests.fixtures.webhooks import compact_json, webhook_event
 
@@ -116,6 +117,27 @@ def test_a_redelivery_answers_duplicate_and_starts_nothing(aws_resources):
         {"status": "duplicate", "businessKey": BUSINESS_KEY},
     )
     assert len(executions(aws_resources)) == 1
+
+
+def test_a_redelivery_with_a_changed_body_keeps_the_first_and_warns(aws_resources):
+    """GIVEN an accepted order WHEN it arrives again with another note THEN 200 and a warning."""
+    ingest(aws_resources, load_event("orders/webhook.json"))
+    first_hash = order_record(aws_resources)["bodySha256"]
+    logs = capture_logs()
+    response = ingest(aws_resources, webhook_event(compact_json(order_payload(note="Changed"))))
+    assert response.status_code == 200
+    assert order_record(aws_resources)["bodySha256"] == first_hash
+    assert "redelivery with a different body; first body kept" in logs.messages()
+
+
+def test_header_names_are_matched_in_any_case(aws_resources):
+    """GIVEN header names in mixed case WHEN ingested THEN 202 (matched case-insensitively)."""
+    event = load_event("orders/webhook.json")
+    event["headers"] = {
+        "Content-Type": event["headers"]["content-type"],
+        "X-Sluice-Signature": event["headers"]["x-sluice-signature"],
+    }
+    assert ingest(aws_resources, event).status_code == 202
 
 
 def test_a_crash_between_put_and_start_is_healed_by_the_redelivery(aws_resources):

@@ -101,10 +101,6 @@ class ProviderClient:
         self._guard = guard
         self._clock = clock
 
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self._session.close()
-
     def request(
         self,
         method: str,
