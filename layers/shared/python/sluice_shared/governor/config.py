@@ -1,0 +1,43 @@
+"""The governor's tunables, the integration key, and the clock it is driven by."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+DEFAULT_ACCOUNT = "default"
+
+Clock = Callable[[], float]
+"""Seconds since the epoch (`time.time`); tests pass a fake one."""
+
+Sleep = Callable[[float], None]
+"""Waits that many seconds (`time.sleep`); tests pass one that advances a fake clock."""
+
+
+def integration_key(provider: str, account: str = DEFAULT_ACCOUNT) -> str:
+    """The governor's partition key of one provider account: `<provider>#<account>`."""
+    return f"{provider}#{account}"
+
+
+@dataclass(frozen=True)
+class GovernorConfig:
+    """How long to back off, lease, wait for a slot, and how often to record a success."""
+
+    # Adaptive backoff: base x 2^(errors - 1), at most cap; a Retry-After (capped) wins if longer.
+    backoff_base_seconds: float = 1.0
+    backoff_cap_seconds: float = 300.0
+    max_retry_after_seconds: float = 3600.0
+    # A lease must outlive the longest holder: sync steps time out after 45 s (template.yaml).
+    # A crashed holder's slot comes back when its lease expires, not before.
+    lease_seconds: int = 120
+    # Bounded wait for a free slot, polled with jitter, then GovernorSaturated.
+    max_wait_seconds: float = 10.0
+    poll_seconds: float = 0.5
+    saturated_retry_after_seconds: int = 5
+    # A healthy account's lastSuccessAt is rewritten at most this often (one write, not one
+    # per request); the dead man's switch threshold must be much longer.
+    success_record_seconds: float = 60.0
+
+
+def wall_clock() -> float:
+    """The real clock."""
+    return time.time()

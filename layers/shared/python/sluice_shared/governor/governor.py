@@ -1,0 +1,138 @@
+"""The governor: a gate in front of every provider request, per provider account.
+
+Around each request it (1) refuses with `ProviderBackoff` while the account backs off after
+consecutive errors, (2) for sync callers, holds one of the account's sync-budget lease slots,
+and (3) reports the outcome: a transient error lengthens the backoff (capped; a Retry-After
+counts), the first success restores full speed and feeds the dead man's switch.
+
+Sync callers pass `slots` = the provider's sync budget. The dispatcher passes no slots: its
+B x R connections are bounded by SQS and Lambda (BatchSize x MaximumConcurrency), so it only
+shares the backoff state, which keeps both kinds of caller off a failing account.
+"""
+
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+
+from sluice_shared.governor.backoff import backoff_seconds, whole_seconds
+from sluice_shared.governor.config import (
+    DEFAULT_ACCOUNT,
+    Clock,
+    GovernorConfig,
+    Sleep,
+    integration_key,
+    wall_clock,
+)
+from sluice_shared.governor.errors import ProviderBackoff
+from sluice_shared.governor.leases import LeasePool
+from sluice_shared.governor.store import AccountState, GovernorTable
+from sluice_shared.providers.client import ProviderRequest, RequestGuard
+from sluice_shared.providers.errors import (
+    ProviderThrottled,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
+
+logger = logging.getLogger(__name__)
+
+# Errors that say the provider is struggling. ProviderRejected is the provider answering
+# clearly about our data: it neither lengthens nor resets the backoff.
+TRANSIENT_ERRORS = (ProviderThrottled, ProviderUnavailable, ProviderTimeout)
+
+
+class Governor:
+    """Backoff, concurrency leases and success tracking for provider accounts."""
+
+    def __init__(
+        self,
+        table: GovernorTable,
+        config: GovernorConfig | None = None,
+        *,
+        clock: Clock = wall_clock,
+        sleep: Sleep = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.table = table
+        self.config = config or GovernorConfig()
+        self._clock = clock
+        self._leases = LeasePool(
+            table,
+            self.config,
+            clock=clock,
+            sleep=sleep,
+            rng=rng or random.Random(),
+        )
+
+    @contextlib.contextmanager
+    def call(self, provider: str, account: str, *, slots: int | None = None) -> Iterator[None]:
+        """Guard one provider call: backoff gate, optional lease of `slots`, outcome recorded."""
+        integration = integration_key(provider, account)
+        if slots is None:
+            state = self.table.read_state(integration)
+            self._refuse_during_backoff(provider, account, state)
+            lease = None
+        else:
+
+            def gate(state: AccountState) -> None:
+                self._refuse_during_backoff(provider, account, state)
+
+            lease, state = self._leases.acquire(provider, account, integration, slots, gate)
+        try:
+            yield
+        except TRANSIENT_ERRORS as error:
+            self._record_failure(integration, error)
+            raise
+        else:
+            self._record_success(integration, state)
+        finally:
+            if lease is not None and not self._leases.release(lease):
+                logger.warning(
+                    "lease expired before release; the call outlived lease_seconds",
+                    extra={"integration": integration, "slot": lease.slot},
+                )
+
+    def request_guard(
+        self, account: str = DEFAULT_ACCOUNT, slots: int | None = None
+    ) -> RequestGuard:
+        """A `ProviderClient` guard that puts every request of `account` through `call`."""
+
+        def guard(request: ProviderRequest) -> AbstractContextManager[object]:
+            return self.call(request.provider, account, slots=slots)
+
+        return guard
+
+    def _refuse_during_backoff(self, provider: str, account: str, state: AccountState) -> None:
+        """Raise `ProviderBackoff` while the account's `nextAttemptAt` is in the future."""
+        if state.next_attempt_at is None:
+            return
+        remaining = state.next_attempt_at - self._clock()
+        if remaining > 0:
+            raise ProviderBackoff(
+                provider, account, state.consecutive_errors, whole_seconds(remaining)
+            )
+
+    def _record_failure(self, integration: str, error: Exception) -> None:
+        """Count the error and hold the account for the backoff (or the Retry-After if longer)."""
+        now = self._clock()
+        errors = self.table.count_error(integration, type(error).__name__, now)
+        wait = backoff_seconds(
+            errors, self.config.backoff_base_seconds, self.config.backoff_cap_seconds
+        )
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            wait = max(wait, min(float(retry_after), self.config.max_retry_after_seconds))
+        self.table.extend_backoff(integration, now + wait)
+
+    def _record_success(self, integration: str, state: AccountState) -> None:
+        """Reset a backing-off account; refresh `lastSuccessAt` when it is getting old."""
+        now = self._clock()
+        recovering = state.consecutive_errors > 0 or state.next_attempt_at is not None
+        stale = (
+            state.last_success_at is None
+            or now - state.last_success_at >= self.config.success_record_seconds
+        )
+        if recovering or stale:
+            self.table.record_success(integration, now)

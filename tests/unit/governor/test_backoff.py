@@ -1,0 +1,103 @@
+"""Adaptive backoff: consecutive errors lengthen the wait up to a cap; a success resets it."""
+
+import pytest
+
+from sluice_shared.governor import ProviderBackoff, backoff_seconds, integration_key
+from sluice_shared.providers.errors import (
+    ProviderRejected,
+    ProviderThrottled,
+    ProviderUnavailable,
+)
+
+ERP = "erp"
+ACCOUNT = "acme"
+
+
+def fail_once(governor, error: Exception, account: str = ACCOUNT) -> None:
+    """One guarded call that ends with `error`."""
+    with pytest.raises(type(error)), governor.call(ERP, account):
+        raise error
+
+
+def succeed_once(governor, account: str = ACCOUNT) -> None:
+    """One guarded call that succeeds."""
+    with governor.call(ERP, account):
+        pass
+
+
+def refusal(governor, account: str = ACCOUNT) -> ProviderBackoff:
+    """The ProviderBackoff a call gets now."""
+    with pytest.raises(ProviderBackoff) as refused, governor.call(ERP, account):
+        pytest.fail("the call should not have run")
+    return refused.value
+
+
+def test_backoff_doubles_from_the_base_and_stops_at_the_cap():
+    waits = [backoff_seconds(errors, base_seconds=2.0, cap_seconds=30.0) for errors in range(7)]
+    assert waits == [0.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+
+
+def test_backoff_survives_a_huge_error_count():
+    assert backoff_seconds(10_000, base_seconds=1.0, cap_seconds=300.0) == 300.0
+
+
+def test_given_consecutive_errors_when_calling_then_each_error_lengthens_the_wait(governor, clock):
+    waits = []
+    for _ in range(4):
+        fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+        waits.append(refusal(governor).retry_after)
+        clock.advance(waits[-1])
+    assert waits == [1, 2, 4, 8]
+
+
+def test_given_many_errors_when_calling_then_the_wait_stops_at_the_cap(governor, clock):
+    for _ in range(12):
+        fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+        clock.advance(refusal(governor).retry_after)
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    assert refusal(governor).retry_after == 60
+
+
+def test_given_a_backoff_when_it_has_passed_then_the_call_runs(governor, clock):
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    clock.advance(1)
+    succeed_once(governor)
+
+
+def test_given_errors_when_a_call_succeeds_then_full_speed_is_restored(governor, clock, table):
+    for _ in range(3):
+        fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+        clock.advance(refusal(governor).retry_after)
+    succeed_once(governor)
+    fail_once(governor, ProviderUnavailable(ERP, "down again", 503))
+    state = table.read_state(integration_key(ERP, ACCOUNT))
+    assert state.consecutive_errors == 1
+    assert refusal(governor).retry_after == 1
+
+
+def test_given_a_throttle_with_retry_after_when_longer_than_the_backoff_then_it_wins(governor):
+    fail_once(governor, ProviderThrottled(ERP, "slow down", 429, retry_after=45))
+    assert refusal(governor).retry_after == 45
+
+
+def test_given_a_rejection_when_calling_then_the_account_does_not_back_off(governor, table):
+    fail_once(governor, ProviderRejected(ERP, "bad field", 422))
+    succeed_once(governor)
+    assert table.read_state(integration_key(ERP, ACCOUNT)).consecutive_errors == 0
+
+
+def test_given_a_failing_account_when_another_calls_then_it_is_not_slowed(governor, clock):
+    for _ in range(3):
+        fail_once(governor, ProviderUnavailable(ERP, "down", 503), account="failing")
+        clock.advance(refusal(governor, account="failing").retry_after)
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503), account="failing")
+    succeed_once(governor, account="healthy")
+    assert refusal(governor, account="failing").account == "failing"
+
+
+def test_backoff_refusal_is_a_named_throttle_the_state_machine_retries(governor):
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    refused = refusal(governor)
+    assert type(refused).__name__ == "ProviderBackoff"
+    assert isinstance(refused, ProviderThrottled)
+    assert refused.consecutive_errors == 1
