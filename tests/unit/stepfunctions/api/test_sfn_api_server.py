@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import shutil
 import socket
-import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -205,34 +202,3 @@ def test_a_server_can_be_given_its_port(fake_service):
 
     assert running.url == f"http://127.0.0.1:{free_port}"
     assert response["stateMachines"][0]["name"] == "orders"
-
-
-@pytest.mark.skipif(shutil.which("aws") is None, reason="the aws CLI is not installed")
-def test_the_aws_cli_lists_state_machines(server):
-    """GIVEN the server WHEN `aws stepfunctions list-state-machines` runs THEN it lists them."""
-    completed = subprocess.run(
-        [
-            "aws",
-            "stepfunctions",
-            "list-state-machines",
-            "--endpoint-url",
-            server.url,
-            "--region",
-            "us-east-1",
-            "--output",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={
-            **os.environ,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        },
-        check=False,
-    )
-
-    assert completed.returncode == 0, completed.stderr
-    [machine] = json.loads(completed.stdout)["stateMachines"]
-    assert machine["stateMachineArn"] == STATE_MACHINE_ARN
