@@ -46,9 +46,8 @@ class StorefrontSimulator(Simulator):
         port: int = 0,
         webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
     ) -> None:
-        super().__init__(settings, clock=clock, port=port)
         self.webhook_secret = webhook_secret
-        self.webhooks = OrderWebhooks(webhook_secret, OrderFactory(self.settings.seed))
+        super().__init__(settings, clock=clock, port=port)
 
     @classmethod
     def default_settings(cls) -> SimulatorSettings:
@@ -65,7 +64,10 @@ class StorefrontSimulator(Simulator):
         ]
 
     def _reset_state(self) -> None:
-        """No inventory levels or tracking."""
+        """No inventory levels or tracking; the webhook factory starts its orders again."""
+        self.webhooks = OrderWebhooks(
+            self.webhook_secret, OrderFactory(self._initial_settings.seed)
+        )
         self._levels: dict[str, dict[str, Any]] = {}
         self._fulfillments: dict[str, list[dict[str, Any]]] = {}
         self._fulfillment_ids = IdSequence("SF-FUL-")

@@ -63,7 +63,7 @@ def test_the_default_cap_is_25(erp):
 @pytest.mark.parametrize("cap", [1, 4])
 def test_under_load_in_flight_requests_never_exceed_the_cap(cap):
     """GIVEN cap N and 3N threads sending 6N requests with 1 s latency (scaled 50x)
-    WHEN all are answered THEN max_concurrent <= N, every answer is 200 or 429,
+    WHEN all are answered THEN max_concurrent <= N, every answer is 200 or 429 (some 429),
     and the 429s are the throttled count."""
     with ErpSimulator(clock=ScaledClock(50.0)) as erp:
         erp.configure(concurrency_cap=cap, latency=FixedLatency(1.0))

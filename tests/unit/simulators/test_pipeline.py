@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 import requests
 
@@ -188,3 +189,27 @@ def test_without_a_clock_a_simulator_runs_on_real_time():
     with WarehouseSimulator() as simulator:
         assert get(simulator, "/fulfilments/x").status_code == 404
         assert simulator.requests()[0].arrived_at.year >= 2025
+
+
+def test_stop_ends_requests_waiting_on_latency():
+    """GIVEN a request sleeping through a 10-minute latency on real time WHEN the simulator
+    stops THEN stop returns at once instead of waiting the latency out."""
+    simulator = WarehouseSimulator()
+    simulator.start()
+    simulator.configure(latency=FixedLatency(600.0))
+    caller = threading.Thread(target=lambda: _ignore_errors(get, simulator, "/fulfilments/x"))
+    caller.start()
+    assert simulator.wait_for_in_flight(1, timeout=5)
+    started = time.monotonic()
+    simulator.stop()
+    caller.join(timeout=5)
+    assert time.monotonic() - started < 2.0
+    assert not caller.is_alive()
+
+
+def _ignore_errors(call, *args) -> None:
+    """Run `call`, swallowing the connection error a stopped server causes."""
+    try:
+        call(*args)
+    except requests.exceptions.RequestException:
+        return
