@@ -10,8 +10,6 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
-TARGET_PREFIX = "AWSStepFunctions"
-
 
 @functools.cache
 def service_model() -> ServiceModel:
@@ -19,11 +17,14 @@ def service_model() -> ServiceModel:
     return botocore.session.get_session().get_service_model("stepfunctions")
 
 
-@functools.cache
-def operation_model(name: str) -> OperationModel | None:
-    """Return the model of the operation named `name` (e.g. `StartExecution`), or None."""
+def operation_for_target(target: str | None) -> OperationModel | None:
+    """Return the operation an `X-Amz-Target` header names (`AWSStepFunctions.<Name>`), or None.
+
+    botocore caches operation models, so unknown names (client input) are never cached here.
+    """
     model = service_model()
-    if name not in model.operation_names:
+    prefix, _, name = (target or "").partition(".")
+    if prefix != model.metadata["targetPrefix"] or name not in model.operation_names:
         return None
     return model.operation_model(name)
 

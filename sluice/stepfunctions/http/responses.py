@@ -17,10 +17,9 @@ from sluice.stepfunctions.http.exceptions import (
     UnknownOperationException,
 )
 from sluice.stepfunctions.http.model import (
-    TARGET_PREFIX,
     method_name,
     missing_members,
-    operation_model,
+    operation_for_target,
     to_wire,
 )
 
@@ -80,8 +79,7 @@ class StepFunctionsResponses:
 
 def _operation(target: str | None) -> OperationModel:
     """Return the operation an `X-Amz-Target` header names, or raise UnknownOperation."""
-    prefix, _, name = (target or "").partition(".")
-    operation = operation_model(name) if prefix == TARGET_PREFIX else None
+    operation = operation_for_target(target)
     if operation is None:
         raise UnknownOperationException(f"Unknown operation {target!r}.")
     return operation
