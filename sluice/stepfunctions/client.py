@@ -54,6 +54,8 @@ class StepFunctionsClient:
 
     def __getattr__(self, name: str) -> Any:
         """Return the boto3 client's attribute `name` (operations, `exceptions`, `meta`...)."""
+        if name == "boto3_client":  # not built yet (a failed __init__): no recursion
+            raise AttributeError(name)
         return getattr(self.boto3_client, name)
 
     def __dir__(self) -> list[str]:
