@@ -20,6 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, ClassVar
 
@@ -276,7 +277,7 @@ class Simulator(ABC):
             yield answer.response
             return
         try:
-            answer = self._process(incoming, settings)
+            answer = self._process(incoming)
             self._record(incoming, sequence, arrived_at, in_flight, answer)
             yield answer.response
         finally:
@@ -306,9 +307,10 @@ class Simulator(ABC):
         seconds = max(math.ceil(retry_after_seconds), 0)
         return Response(429, {"message": "too many requests"}, {"Retry-After": str(seconds)})
 
-    def _process(self, incoming: Incoming, settings: SimulatorSettings) -> _Answer:
+    def _process(self, incoming: Incoming) -> _Answer:
         """Everything after admission: auth, rate limit, latency, faults, the operation."""
         self.clock.wait(self._resumed, None)
+        settings = self._settings
         if settings.api_key is not None and not _has_bearer(incoming, settings.api_key):
             return _Answer(error(401, "missing or invalid API key"), Outcome.UNAUTHORIZED)
         bucket = self._bucket
@@ -395,7 +397,7 @@ class Simulator(ABC):
         self,
         incoming: Incoming,
         sequence: int,
-        arrived_at: Any,
+        arrived_at: datetime,
         in_flight: int,
         answer: _Answer,
     ) -> None:
