@@ -29,6 +29,10 @@ class Clock(Protocol):
         """Wait until `event` is set or `timeout` seconds pass; return whether it is set."""
         ...
 
+    def wait_until(self, event: threading.Event, deadline: float) -> bool:
+        """Wait until `event` is set or `monotonic()` reaches `deadline`; return whether set."""
+        ...
+
 
 class ScaledClock:
     """Real time run `scale` times faster: a 60 s wait takes 0.6 s of wall time at scale 100."""
@@ -60,6 +64,10 @@ class ScaledClock:
     def wait(self, event: threading.Event, timeout: float | None) -> bool:
         """Wait for `event` up to `timeout` seconds of scaled time."""
         return event.wait(None if timeout is None else max(timeout, 0.0) / self.scale)
+
+    def wait_until(self, event: threading.Event, deadline: float) -> bool:
+        """Wait for `event` until this clock's monotonic time reaches `deadline`."""
+        return self.wait(event, deadline - self.monotonic())
 
 
 class RealClock(ScaledClock):
@@ -109,7 +117,10 @@ class VirtualClock:
         if timeout is None:
             event.wait()
             return True
-        deadline = self._elapsed + max(timeout, 0.0)
+        return self.wait_until(event, self._elapsed + max(timeout, 0.0))
+
+    def wait_until(self, event: threading.Event, deadline: float) -> bool:
+        """Block until `event` is set or the virtual time reaches `deadline`."""
         while not event.is_set():
             if self._elapsed >= deadline:
                 return False

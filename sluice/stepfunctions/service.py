@@ -487,32 +487,50 @@ class StepFunctionsService:
             status, reason = self._redrivability(record)
             if status != "REDRIVABLE":
                 raise ExecutionNotRedrivable(reason or f"Execution is {status}")
-            now = self.clock.now()
-            record.redrive_count += 1
-            record.redrive_date = now
-            record.status = "RUNNING"
-            runner = self._runner(record, resume=True)
-            runner.recorder.add(
-                "ExecutionRedriven",
-                runner.recorder.event_count,
-                "executionRedrivenEventDetails",
-                {"redriveCount": record.redrive_count},
-            )
-            runner.recorder.flush(
-                execution_updates={
-                    "status": "RUNNING",
-                    "redrive_count": record.redrive_count,
-                    "redrive_date": now,
-                    "stop_date": None,
-                    "error": None,
-                    "cause": None,
-                    "output": None,
-                }
-            )
+            runner = self._redriven_runner(record)
             self._runners[record.arn] = runner
         self._notify(record.arn)
         runner.start()
-        return {"redriveDate": now}
+        return {"redriveDate": record.redrive_date}
+
+    def _redriven_runner(
+        self, record: ExecutionRecord, parent_cancellation: Cancellation | None = None
+    ) -> ExecutionRunner:
+        """Reopen a closed execution (ExecutionRedriven) and return a runner resuming it."""
+        now = self.clock.now()
+        record.redrive_count += 1
+        record.redrive_date = now
+        record.status = "RUNNING"
+        runner = self._runner(record, resume=True, parent_cancellation=parent_cancellation)
+        runner.recorder.add(
+            "ExecutionRedriven",
+            runner.recorder.event_count,
+            "executionRedrivenEventDetails",
+            {"redriveCount": record.redrive_count},
+        )
+        runner.recorder.flush(
+            execution_updates={
+                "status": "RUNNING",
+                "redrive_count": record.redrive_count,
+                "redrive_date": now,
+                "stop_date": None,
+                "error": None,
+                "cause": None,
+                "output": None,
+            }
+        )
+        return runner
+
+    def redrive_map_run_child(
+        self, execution_arn_: str, cancellation: Cancellation
+    ) -> ExecutionRecord:
+        """Redrive a failed child execution of a map run on the calling thread."""
+        record = self._execution(execution_arn_)
+        runner = self._redriven_runner(record, parent_cancellation=cancellation)
+        with self._lock:
+            self._runners[record.arn] = runner
+        runner.run()
+        return self._execution(execution_arn_)
 
     def resume_executions(self) -> list[str]:
         """Resume RUNNING executions a previous process left, from their last checkpoint.

@@ -144,14 +144,17 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
             tally.add("succeeded")
             return checkpoint.output
         tally.add("running")
-        child = runtime.engine.run_map_run_child(
-            record,
-            child_machine,
-            child_definition,
-            runtime.info.role_arn,
-            json.dumps(child_input),
-            cancellation,
-        )
+        if checkpoint is not None and checkpoint.state is not None:
+            child = runtime.engine.redrive_map_run_child(checkpoint.state, cancellation)
+        else:
+            child = runtime.engine.run_map_run_child(
+                record,
+                child_machine,
+                child_definition,
+                runtime.info.role_arn,
+                json.dumps(child_input),
+                cancellation,
+            )
         tally.add("running", -1)
         if child.status == "SUCCEEDED":
             tally.add("succeeded")
@@ -166,6 +169,10 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
                 )
             return output
         tally.add("failed")
+        if store is not None:
+            store.put_checkpoints(
+                [ScopeCheckpoint(runtime.info.arn, key, "FAILED", child.arn, child_input, {})]
+            )
         if count is not None and tally.counts["failed"] > count:
             raise StatesError(THRESHOLD_EXCEEDED, THRESHOLD_CAUSE)
         if count is None and percentage is None:

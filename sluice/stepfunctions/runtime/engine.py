@@ -24,6 +24,12 @@ class Engine(Protocol):
         """Run one child execution of a distributed map run on the calling thread."""
         ...
 
+    def redrive_map_run_child(
+        self, execution_arn: str, cancellation: Cancellation
+    ) -> ExecutionRecord:
+        """Redrive a failed child execution of a map run on the calling thread."""
+        ...
+
     def issue_task_token(self, execution_arn: str, state_name: str) -> TaskTokenWaiter:
         """Create a task token whose outcome a state will wait for."""
         ...

@@ -116,23 +116,34 @@ class ExecutionRuntime:
         self, event: threading.Event, timeout: float | None, cancellation: Cancellation
     ) -> bool:
         """Wait up to `timeout` for `event`; return whether it is set (cancellation raises)."""
-        remaining = self._remaining()
-        bounded = timeout
-        if remaining is not None:
-            bounded = max(remaining, 0.0) if timeout is None else min(timeout, max(remaining, 0))
+        deadline = None if timeout is None else self.clock.monotonic() + timeout
+        return self.wait_until(event, deadline, cancellation)
+
+    def wait_until(
+        self, event: threading.Event, deadline: float | None, cancellation: Cancellation
+    ) -> bool:
+        """Wait for `event` until the clock reaches `deadline` (or the execution's own).
+
+        Return whether the event is set; cancellation and the execution deadline raise.
+        """
+        if self.deadline is not None:
+            deadline = self.deadline if deadline is None else min(deadline, self.deadline)
         cancellation.register(event)
         try:
-            self.clock.wait(event, bounded)
+            if deadline is None:
+                self.clock.wait(event, None)
+            else:
+                self.clock.wait_until(event, deadline)
         finally:
             cancellation.unregister(event)
         self.check(cancellation)
         return event.is_set()
 
     def call(
-        self, function: Callable[[], T], timeout: float | None, cancellation: Cancellation
+        self, function: Callable[[], T], deadline: float | None, cancellation: Cancellation
     ) -> T:
-        """Run `function`, failing with `States.Timeout` when it outlasts `timeout` seconds."""
-        if timeout is None and self.deadline is None:
+        """Run `function`, failing with `States.Timeout` when it runs past `deadline`."""
+        if deadline is None and self.deadline is None:
             result = function()
             self.check(cancellation)
             return result
@@ -147,7 +158,7 @@ class ExecutionRuntime:
             done.set()
 
         threading.Thread(target=target, name="sfn-task", daemon=True).start()
-        if not self.wait(done, timeout, cancellation):
+        if not self.wait_until(done, deadline, cancellation):
             raise StatesError("States.Timeout", "")
         if outcome.error is not None:
             raise outcome.error

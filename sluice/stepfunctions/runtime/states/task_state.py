@@ -143,6 +143,7 @@ def _invoke(
     waiter: TaskTokenWaiter | None,
 ) -> Any:
     runtime = run.runtime
+    started = runtime.clock.monotonic()
     _schedule(run, resource, arguments, timeout, heartbeat)
     runtime.flush()
     call = TaskCall(
@@ -154,9 +155,9 @@ def _invoke(
         cancellation=run.scope.cancellation,
         wait=lambda event, seconds: runtime.wait(event, seconds, run.scope.cancellation),
     )
-    started = runtime.clock.monotonic()
+    deadline = None if timeout is None else started + timeout
     try:
-        result = runtime.call(lambda: runtime.task_invoker(call), timeout, run.scope.cancellation)
+        result = runtime.call(lambda: runtime.task_invoker(call), deadline, run.scope.cancellation)
         if waiter is not None:
             _record(
                 run, resource, "Submitted", {"output": to_json(result), "outputDetails": _TRUNCATED}
@@ -207,8 +208,8 @@ def _await_token(
         if expired:
             runtime.engine.release_task_token(waiter, "TIMED_OUT")
             raise StatesError(expired[0], "")
-        wait_for = min(remaining for remaining, _ in limits) if limits else None
-        if runtime.wait(waiter.event, wait_for, run.scope.cancellation):
+        deadline = now + min(remaining for remaining, _ in limits) if limits else None
+        if runtime.wait_until(waiter.event, deadline, run.scope.cancellation):
             break
     outcome = waiter.outcome
     assert outcome is not None
