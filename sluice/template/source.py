@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import decode, decode_str
+from cfnlint.decode import decode
 
 from sluice.template.errors import TemplateError
 
@@ -16,12 +16,6 @@ def read_template(path: Path) -> dict[str, Any]:
         raise TemplateError(f"Template file {path} does not exist")
     template, problems = decode(str(path))
     return _checked(template, problems, str(path))
-
-
-def parse_template(text: str) -> dict[str, Any]:
-    """Parse a YAML or JSON template held in a string."""
-    template, problems = decode_str(text)
-    return _checked(template, problems, "<string>")
 
 
 def _checked(template: Any, problems: list[Any], origin: str) -> dict[str, Any]:

@@ -176,3 +176,18 @@ def test_iam_roles_sam_generates_are_ignored_with_a_reason(model):
     ignored = model.ignored["IngestOrderFunctionRole"]
     assert ignored.resource_type == "AWS::IAM::Role"
     assert "IAM" in ignored.reason
+
+
+def test_functions_and_state_machines_are_found_by_arn(model):
+    """The engine invokes functions by the ARNs substituted into the definition."""
+    function = model.functions["CreateSalesOrderFunction"]
+    assert model.function_by_arn(function.arn) is function
+    assert model.function_by_arn(function.name) is function
+    assert model.function_by_arn("arn:aws:lambda:us-east-1:123456789012:function:other") is None
+    assert model.state_machine_by_arn(ORDERS_ARN) is model.state_machines["OrdersStateMachine"]
+
+
+def test_state_machine_log_group_is_named_by_the_environment(model):
+    group = model.log_groups["OrdersStateMachineLogGroup"]
+    assert group.name == "/aws/vendedlogs/states/sluice-dev-orders"
+    assert group.retention_days == 90

@@ -228,3 +228,59 @@ def test_fifo_queue_without_a_name_gets_the_fifo_suffix(load_yaml):
     assert queue.name.endswith(".fifo")
     assert queue.fifo is True
     assert len(queue.name) <= 80
+
+
+def test_alarms_and_log_groups_are_kept_as_data(load_yaml):
+    template = """
+Resources:
+  Backlog:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: backlog}
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties: {LogGroupName: /app/logs, RetentionInDays: 90}
+  BacklogAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      MetricName: ApproximateNumberOfMessagesVisible
+      Namespace: AWS/SQS
+      Dimensions: [{Name: QueueName, Value: !GetAtt Backlog.QueueName}]
+      Threshold: 1
+"""
+    model = load_yaml(template)
+    alarm = model.alarms["BacklogAlarm"]
+    assert alarm.properties["Dimensions"] == [{"Name": "QueueName", "Value": "backlog"}]
+    assert alarm.arn == f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{alarm.name}"
+    logs = model.log_groups["Logs"]
+    assert (logs.name, logs.retention_days) == ("/app/logs", 90)
+    assert logs.arn == "arn:aws:logs:us-east-1:123456789012:log-group:/app/logs:*"
+
+
+def test_declared_event_source_mapping_on_an_external_queue(load_yaml):
+    template = f"""
+Resources:{FUNCTION}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: arn:aws:sqs:eu-west-1:210987654321:shared-requests
+      Enabled: "false"
+"""
+    source = load_yaml(template).sqs_event_sources["Mapping"]
+    assert source.function_logical_id == "Worker"
+    assert source.queue.logical_id is None
+    assert source.queue_url == "https://sqs.eu-west-1.amazonaws.com/210987654321/shared-requests"
+    assert (source.batch_size, source.enabled) == (10, False)
+
+
+def test_event_source_mapping_on_a_stream_is_unsupported(load_yaml):
+    template = f"""
+Resources:{FUNCTION}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: arn:aws:kinesis:us-east-1:123456789012:stream/clicks
+"""
+    with pytest.raises(UnsupportedTemplateFeature, match="'Mapping' reads arn:aws:kinesis"):
+        load_yaml(template)
