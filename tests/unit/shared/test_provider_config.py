@@ -29,6 +29,15 @@ def test_settings_are_read_from_the_parameter_json(aws_resources):
     )
 
 
+def test_keys_meant_for_other_readers_are_ignored(aws_resources):
+    """GIVEN the template's extra budget keys WHEN loaded THEN the client settings still load."""
+    put_provider_settings(
+        "/sluice/dev/providers/erp",
+        {"baseUrl": "https://erp.example.com", "connectionCap": 25, "syncBudget": 5},
+    )
+    assert load_provider_settings("/sluice/dev/providers/erp").connection_cap == 25
+
+
 def test_settings_without_a_url_scheme_are_refused(aws_resources):
     """GIVEN a baseUrl without http(s) WHEN loaded THEN a validation error names it."""
     put_provider_settings("/sluice/dev/providers/erp", {"baseUrl": "erp.example.com"})
