@@ -47,6 +47,8 @@ _QUEUE_ATTRIBUTES = (
 _TOPIC_ATTRIBUTES = ("DisplayName", "FifoTopic", "ContentBasedDeduplication", "KmsMasterKeyId")
 _SIMPLE_TABLE_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
 _SECRET_ARN = re.compile(r"^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)$")
+# A policy matches a secret's random ARN suffix with `-*`, `*` or `-??????`.
+_SECRET_SUFFIX_WILDCARD = re.compile(r"(-\?{6}|-?\*)$")
 _NOTIFICATION_KINDS = (
     ("LambdaConfigurations", "Function", "lambda"),
     ("QueueConfigurations", "Queue", "queue"),
@@ -296,7 +298,7 @@ def referenced_secret_names(
         match = _SECRET_ARN.match(value)
         if match is None or value in declared:
             continue
-        name = match.group(1).removesuffix("*").removesuffix("-")
+        name = _SECRET_SUFFIX_WILDCARD.sub("", match.group(1))
         if name and "*" not in name and "?" not in name:
             names.add(name)
     return tuple(sorted(names))

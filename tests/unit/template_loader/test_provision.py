@@ -123,3 +123,19 @@ Resources:
     ]
     rules = aws.events.list_rules(EventBusName="retail")["Rules"]
     assert [rule["Name"] for rule in rules] == [model.event_rules["OnBus"].name]
+
+
+def test_declared_secret_gets_its_template_value_unless_the_caller_supplies_one(load_yaml, aws):
+    template = """
+Resources:
+  Token:
+    Type: AWS::SecretsManager::Secret
+    Properties: {Name: app/token, SecretString: from-template}
+  Key:
+    Type: AWS::SecretsManager::Secret
+    Properties: {Name: app/key, SecretString: from-template}
+"""
+    provision(load_yaml(template), aws, {"app/key": "from-caller"})
+    token = aws.secretsmanager.get_secret_value(SecretId="app/token")["SecretString"]
+    key = aws.secretsmanager.get_secret_value(SecretId="app/key")["SecretString"]
+    assert (token, key) == ("from-template", "from-caller")

@@ -284,3 +284,29 @@ Resources:{FUNCTION}
 """
     with pytest.raises(UnsupportedTemplateFeature, match="'Mapping' reads arn:aws:kinesis"):
         load_yaml(template)
+
+
+def test_secrets_named_in_policies_are_listed_unless_declared(load_yaml):
+    template = f"""
+Resources:{FUNCTION}
+      Policies:
+        - AWSSecretsManagerGetSecretValuePolicy:
+            SecretArn: !Sub "arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:\\
+              ${{AWS::AccountId}}:secret:app/token-*"
+        - Statement:
+            - Effect: Allow
+              Action: secretsmanager:GetSecretValue
+              Resource:
+                - arn:aws:secretsmanager:us-east-1:123456789012:secret:app/slack-??????
+                - !Ref Declared
+  Declared:
+    Type: AWS::SecretsManager::Secret
+    Properties: {{Name: app/declared, SecretString: s3cret}}
+"""
+    model = load_yaml(template)
+    assert model.referenced_secret_names == ("app/slack", "app/token")
+    declared = model.secrets["Declared"]
+    assert declared.arn.startswith(
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/declared-"
+    )
+    assert declared.secret_string == "s3cret"
