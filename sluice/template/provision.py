@@ -218,4 +218,5 @@ def _exists(describe: Any) -> bool:
 def _is_missing(error: ClientError) -> bool:
     code = str(error.response.get("Error", {}).get("Code", ""))
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return "NotFound" in code or "NonExistent" in code or code == "404" or status == 404
+    missing = ("NotFound", "NonExistent", "DoesNotExist")
+    return any(part in code for part in missing) or code == "404" or status == 404
