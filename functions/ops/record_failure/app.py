@@ -1,18 +1,18 @@
-"""Records a failed, timed-out or aborted execution in the ops table (EventBridge status change)."""
+"""Lambda handler: record a failed, timed-out or aborted execution in the ops table."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sluice_shared.observability import logger
+from sluice_shared.observability import append_correlation_ids, get_logger, instrument
 from sluice_shared.ops import record_failure
 
 
-@logger.inject_lambda_context
+@instrument()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Write the failure record once; a redelivered event changes nothing."""
+    """EventBridge `Step Functions Execution Status Change` -> `{"recorded": bool}`, once."""
     detail = event["detail"]
-    logger.append_keys(business_key=detail.get("name"), execution_arn=detail["executionArn"])
+    append_correlation_ids(detail["name"], detail["executionArn"])
     written = record_failure(detail)
-    logger.info("failure recorded" if written else "failure already recorded")
+    get_logger().info("failure recorded" if written else "failure already recorded")
     return {"recorded": written}

@@ -11,6 +11,10 @@ from moto import mock_aws
 from sluice_shared import aws
 from sluice_shared.ops import failure_from_history, record_failure
 from sluice_shared.ops.failures import workflow_name
+from tests.fixtures.aws import reset_caches
+from tests.fixtures.events import load_event
+from tests.fixtures.handlers import load_handler_module
+from tests.fixtures.lambda_context import FakeLambdaContext
 
 EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:sluice-dev-orders:order-shop-1"
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:sluice-dev-orders"
@@ -89,7 +93,7 @@ def test_workflow_name_drops_the_stack_prefix(arn, expected):
 @pytest.fixture
 def ops_table():
     with mock_aws():
-        aws.clear_clients()
+        reset_caches()
         boto3.client("dynamodb").create_table(
             TableName="ops",
             BillingMode="PAY_PER_REQUEST",
@@ -103,7 +107,7 @@ def ops_table():
             ],
         )
         yield "ops"
-        aws.clear_clients()
+        reset_caches()
 
 
 def _stub_history(times: int) -> Stubber:
@@ -141,3 +145,24 @@ def test_record_failure_skips_a_failure_the_state_machine_recorded_itself(ops_ta
     assert record_failure(status_event_detail(), table_name=ops_table) is False
     item = boto3.client("dynamodb").scan(TableName=ops_table)["Items"][0]
     assert item["failedState"] == {"S": "ValidateOrder"}
+
+
+def test_handler_records_the_sample_status_change_event(ops_table, monkeypatch):
+    """GIVEN the sample FAILED event WHEN the handler runs twice THEN one record is written."""
+    monkeypatch.setenv("OPS_FAILURES_TABLE_NAME", ops_table)
+    event = load_event("ops/execution_failed.json")
+    stubber = Stubber(aws.stepfunctions_client())
+    for _ in range(2):
+        stubber.add_response(
+            "get_execution_history",
+            {"events": HISTORY_NEWEST_FIRST},
+            {"executionArn": event["detail"]["executionArn"], "reverseOrder": True},
+        )
+    stubber.activate()
+    app = load_handler_module("ops/record_failure")
+
+    assert app.handler(event, FakeLambdaContext()) == {"recorded": True}
+    assert app.handler(event, FakeLambdaContext()) == {"recorded": False}
+    items = boto3.client("dynamodb").scan(TableName=ops_table)["Items"]
+    assert [item["failureId"]["S"] for item in items] == ["order-shopify-1042#r0"]
+    assert items[0]["error"] == {"S": "ProviderUnavailable"}

@@ -14,6 +14,7 @@ ERP_API_KEY_SECRET_NAME = "ERP_API_KEY_SECRET_NAME"
 WAREHOUSE_SETTINGS_PARAMETER = "WAREHOUSE_SETTINGS_PARAMETER"
 WAREHOUSE_API_KEY_SECRET_NAME = "WAREHOUSE_API_KEY_SECRET_NAME"
 GOVERNOR_TABLE_NAME = "GOVERNOR_TABLE_NAME"
+OPS_FAILURES_TABLE_NAME = "OPS_FAILURES_TABLE_NAME"
 WATCHED_INTEGRATIONS = "WATCHED_INTEGRATIONS"
 SILENCE_ALERT_SECONDS = "SILENCE_ALERT_SECONDS"
 
@@ -109,3 +110,8 @@ def silence_alert_seconds(value: float | None = None) -> float:
     if value is not None:
         return value
     return float(required(SILENCE_ALERT_SECONDS))
+
+
+def ops_failures_table_name(value: str | None = None) -> str:
+    """Name of the DynamoDB table of failed executions that staff act on."""
+    return required(OPS_FAILURES_TABLE_NAME, value)

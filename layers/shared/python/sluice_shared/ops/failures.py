@@ -10,7 +10,6 @@ state machine itself is never recorded twice.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,9 +17,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from sluice_shared import aws
+from sluice_shared import aws, settings
 
-OPS_FAILURES_TABLE_NAME = "OPS_FAILURES_TABLE_NAME"
 _STATE_PREFIX = "sluice-"
 # Status-change events carry no error for a timeout or a stop: name them as the history does.
 _DEFAULT_ERRORS = {"TIMED_OUT": "States.Timeout", "ABORTED": "ExecutionAborted"}
@@ -93,7 +91,7 @@ def failure_from_history(detail: dict[str, Any], events: Iterable[dict[str, Any]
 
 def record_failure(detail: dict[str, Any], table_name: str | None = None) -> bool:
     """Record a stopped execution unless it is recorded already; True when written now."""
-    table = table_name or os.environ[OPS_FAILURES_TABLE_NAME]
+    table = settings.ops_failures_table_name(table_name)
     history = aws.stepfunctions_client().get_paginator("get_execution_history")
     pages = history.paginate(executionArn=detail["executionArn"], reverseOrder=True)
     events = (event for page in pages for event in page["events"])
