@@ -1,13 +1,22 @@
 """Adaptive backoff: consecutive errors lengthen the wait up to a cap; a success resets it."""
 
+import dataclasses
+import random
+
 import pytest
 
-from sluice_shared.governor import ProviderBackoff, backoff_seconds, integration_key
+from sluice_shared.governor import (
+    Governor,
+    ProviderBackoff,
+    backoff_seconds,
+    integration_key,
+)
 from sluice_shared.providers.errors import (
     ProviderRejected,
     ProviderThrottled,
     ProviderUnavailable,
 )
+from tests.unit.governor.conftest import TEST_CONFIG
 
 ERP = "erp"
 ACCOUNT = "acme"
@@ -101,3 +110,24 @@ def test_backoff_refusal_is_a_named_throttle_the_state_machine_retries(governor)
     assert type(refused).__name__ == "ProviderBackoff"
     assert isinstance(refused, ProviderThrottled)
     assert refused.consecutive_errors == 1
+
+
+def patient(table, clock, seconds: float) -> Governor:
+    """A governor that sleeps through a backoff ending within `seconds`."""
+    config = dataclasses.replace(TEST_CONFIG, max_backoff_wait_seconds=seconds)
+    return Governor(table, config, clock=clock, sleep=clock.sleep, rng=random.Random(3))
+
+
+def test_given_a_short_backoff_when_patient_then_the_call_sleeps_through_it(table, clock):
+    governor = patient(table, clock, seconds=5)
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    clock.advance(0.25)
+    succeed_once(governor)
+    assert clock.sleeps == [pytest.approx(0.75)]
+
+
+def test_given_a_backoff_beyond_the_patience_when_calling_then_it_is_refused(table, clock):
+    governor = patient(table, clock, seconds=5)
+    fail_once(governor, ProviderThrottled(ERP, "slow down", 429, retry_after=30))
+    assert refusal(governor).retry_after == 30
+    assert clock.sleeps == []

@@ -26,6 +26,10 @@ class GovernorConfig:
     backoff_base_seconds: float = 1.0
     backoff_cap_seconds: float = 300.0
     max_retry_after_seconds: float = 3600.0
+    # A backoff ending within this many seconds is slept through instead of refused. 0 for
+    # sync steps (their state's Retry waits, with jitter); the dispatcher waits a few seconds
+    # rather than defer a message and spend one of its receives.
+    max_backoff_wait_seconds: float = 0.0
     # A lease must outlive the longest holder: sync steps time out after 45 s (template.yaml).
     # A crashed holder's slot comes back when its lease expires, not before.
     lease_seconds: int = 120

@@ -1,9 +1,10 @@
 """The governor: a gate in front of every provider request, per provider account.
 
 Around each request it (1) refuses with `ProviderBackoff` while the account backs off after
-consecutive errors, (2) for sync callers, holds one of the account's sync-budget lease slots,
-and (3) reports the outcome: a transient error lengthens the backoff (capped; a Retry-After
-counts), the first success restores full speed and feeds the dead man's switch.
+consecutive errors (a backoff about to end is slept through, if configured), (2) for sync
+callers, holds one of the account's sync-budget lease slots, and (3) reports the outcome:
+a transient error lengthens the backoff (capped; a Retry-After counts), the first success
+restores full speed and feeds the dead man's switch.
 
 Sync callers pass `slots` = the provider's sync budget. The dispatcher passes no slots: its
 B x R connections are bounded by SQS and Lambda (BatchSize x MaximumConcurrency), so it only
@@ -58,6 +59,7 @@ class Governor:
         self.table = table
         self.config = config or GovernorConfig()
         self._clock = clock
+        self._sleep = sleep
         self._leases = LeasePool(
             table,
             self.config,
@@ -70,15 +72,16 @@ class Governor:
     def call(self, provider: str, account: str, *, slots: int | None = None) -> Iterator[None]:
         """Guard one provider call: backoff gate, optional lease of `slots`, outcome recorded."""
         integration = integration_key(provider, account)
+        patience_ends = self._clock() + self.config.max_backoff_wait_seconds
+
+        def gate(state: AccountState) -> None:
+            self._wait_out_backoff(provider, account, state, patience_ends)
+
         if slots is None:
             state = self.table.read_state(integration)
-            self._refuse_during_backoff(provider, account, state)
+            gate(state)
             lease = None
         else:
-
-            def gate(state: AccountState) -> None:
-                self._refuse_during_backoff(provider, account, state)
-
             lease, state = self._leases.acquire(provider, account, integration, slots, gate)
         try:
             yield
@@ -104,15 +107,25 @@ class Governor:
 
         return guard
 
-    def _refuse_during_backoff(self, provider: str, account: str, state: AccountState) -> None:
-        """Raise `ProviderBackoff` while the account's `nextAttemptAt` is in the future."""
+    def _wait_out_backoff(
+        self, provider: str, account: str, state: AccountState, patience_ends: float
+    ) -> None:
+        """Sleep through a backoff ending before `patience_ends`; else raise `ProviderBackoff`.
+
+        After the sleep the call goes ahead as the account's probe: its outcome resets or
+        lengthens the backoff for everyone.
+        """
         if state.next_attempt_at is None:
             return
-        remaining = state.next_attempt_at - self._clock()
-        if remaining > 0:
+        now = self._clock()
+        remaining = state.next_attempt_at - now
+        if remaining <= 0:
+            return
+        if state.next_attempt_at > patience_ends:
             raise ProviderBackoff(
                 provider, account, state.consecutive_errors, whole_seconds(remaining)
             )
+        self._sleep(remaining)
 
     def _record_failure(self, integration: str, error: Exception) -> None:
         """Count the error and hold the account for the backoff (or the Retry-After if longer)."""

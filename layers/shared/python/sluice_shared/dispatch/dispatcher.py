@@ -1,0 +1,192 @@
+"""The dispatcher: performs the requests of one SQS batch concurrently, reporting each.
+
+Each record ends in one of these ways:
+- done: the provider call succeeded (or a duplicate returned the saved result); a waiting
+  workflow gets `SendTaskSuccess`; the message is deleted.
+- answered: a permanent failure (invalid envelope, unknown operation, `ProviderRejected`)
+  sent to the waiting workflow with `SendTaskFailure`; the message is deleted.
+- deferred: throttled (429 / Retry-After, or the governor's backoff); the message's
+  visibility is set to the wait and it stays on the queue.
+- poison: a permanent failure without a task token; logged with the message id and receive
+  count and left on the queue, so it reaches the DLQ after maxReceiveCount.
+- retried: a transient failure (5xx, timeout, a duplicate still in progress); the message
+  comes back after the queue's visibility timeout.
+
+Concurrency: Powertools' `BatchProcessor` handles records one after another, so the batch
+goes through its `AsyncBatchProcessor`, whose async record handler hands each record to a
+thread pool as large as the batch: B records, B concurrent connections, and Powertools still
+builds `batchItemFailures`. Metrics are counted after the batch, on the calling thread
+(Powertools Metrics is not thread-safe).
+"""
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sluice_shared.dispatch.callbacks import TaskCallbacks
+from sluice_shared.dispatch.deferral import MessageDeferrer, deferral_seconds
+from sluice_shared.dispatch.envelope import RequestEnvelope, parse_envelope, task_token_in
+from sluice_shared.dispatch.errors import MessageDeferred, PoisonMessage, RequestInvalid
+from sluice_shared.dispatch.heartbeat import heartbeats
+from sluice_shared.dispatch.idempotency import OnceRunner
+from sluice_shared.dispatch.registry import Operation, OperationRegistry
+from sluice_shared.providers.client import ProviderClient
+from sluice_shared.providers.errors import ProviderRejected, ProviderThrottled
+
+logger = logging.getLogger(__name__)
+
+DONE = "done"
+ANSWERED = "answered"
+WORKFLOW_GONE = "workflow-gone"
+DEFERRED = "deferred"
+POISON = "poison"
+RETRIED = "retried"
+DEFAULT_HEARTBEAT_SECONDS = 60.0
+
+ClientFor = Callable[[str], ProviderClient]
+"""The client of a provider's account, by provider name."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The partial batch response, and how many records ended each way."""
+
+    response: PartialItemFailureResponse
+    outcomes: Counter[str]
+
+
+class Dispatcher:
+    """Performs the request envelopes of a provider's request queue."""
+
+    def __init__(
+        self,
+        *,
+        registry: OperationRegistry,
+        client_for: ClientFor,
+        callbacks: TaskCallbacks,
+        deferrer: MessageDeferrer,
+        once: OnceRunner,
+        heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
+    ) -> None:
+        self._registry = registry
+        self._client_for = client_for
+        self._callbacks = callbacks
+        self._deferrer = deferrer
+        self._once = once
+        self._heartbeat_seconds = heartbeat_seconds
+
+    def process_batch(
+        self, event: dict[str, Any], context: LambdaContext | None = None
+    ) -> BatchResult:
+        """Perform every record of an SQS event concurrently; report the ones to keep."""
+        records = event.get("Records") or []
+        processor = AsyncBatchProcessor(EventType.SQS, raise_on_entire_batch_failure=False)
+        outcomes: Counter[str] = Counter()
+        with ThreadPoolExecutor(max_workers=max(1, len(records))) as pool:
+
+            async def handle(record: SQSRecord) -> str:
+                # Runs on the event loop's thread: only process_record runs in the pool.
+                loop = asyncio.get_running_loop()
+                try:
+                    outcome = await loop.run_in_executor(pool, self.process_record, record)
+                except Exception as error:
+                    outcomes[_failure_kind(error)] += 1
+                    raise
+                outcomes[outcome] += 1
+                return outcome
+
+            with processor(records, handle, context):
+                processor.async_process()
+        return BatchResult(processor.response(), outcomes)
+
+    def process_record(self, record: SQSRecord) -> str:
+        """Perform one record; its outcome, or an exception when the message must stay."""
+        log = _record_log(record)
+        try:
+            return self._process(record, log)
+        except Exception as error:
+            logger.warning(
+                "request not done; the message stays on the queue",
+                extra={**log, "errorType": type(error).__name__, "reason": str(error)},
+            )
+            raise
+
+    def _process(self, record: SQSRecord, log: dict[str, Any]) -> str:
+        """Parse, perform, answer; see the module docstring for every way it can end."""
+        body = record.body
+        try:
+            request = parse_envelope(body)
+            operation = self._registry.find(request.provider, request.operation)
+        except RequestInvalid as error:
+            return self._reject(error, task_token_in(body), log)
+        log.update(businessKey=request.business_key, operation=request.operation)
+        try:
+            result = self._perform(request, operation)
+        except ProviderThrottled as error:
+            seconds = deferral_seconds(error.retry_after, log["receiveCount"])
+            self._deferrer.defer(record, seconds)
+            raise MessageDeferred(
+                f"{type(error).__name__}: {error}; visible again in {seconds} s"
+            ) from error
+        except (ProviderRejected, RequestInvalid) as error:
+            return self._reject(error, request.task_token, log)
+        if request.task_token and not self._callbacks.succeed(request.task_token, result):
+            return WORKFLOW_GONE
+        logger.info("request done", extra=log)
+        return DONE
+
+    def _perform(self, request: RequestEnvelope, operation: Operation) -> dict[str, Any]:
+        """The operation's result, once per idempotency key, heartbeating a waiting workflow."""
+
+        def work() -> dict[str, Any]:
+            client = self._client_for(request.provider)
+            if request.task_token is None:
+                return operation(client, request)
+            token = request.task_token
+            with heartbeats(lambda: self._callbacks.heartbeat(token), self._heartbeat_seconds):
+                return operation(client, request)
+
+        return self._once.run(request, work)
+
+    def _reject(self, error: Exception, task_token: str | None, log: dict[str, Any]) -> str:
+        """A permanent failure: tell the waiting workflow, or leave the message for the DLQ."""
+        reason = str(error)
+        if task_token is None:
+            logger.error(
+                "poison message: it reaches the DLQ after maxReceiveCount",
+                extra={**log, "errorType": type(error).__name__, "reason": reason},
+            )
+            raise PoisonMessage(f"{type(error).__name__}: {reason}") from error
+        if not self._callbacks.fail(task_token, type(error).__name__, reason):
+            return WORKFLOW_GONE
+        logger.warning(
+            "request failed permanently; the workflow was told",
+            extra={**log, "errorType": type(error).__name__, "reason": reason},
+        )
+        return ANSWERED
+
+
+def _record_log(record: SQSRecord) -> dict[str, Any]:
+    """The log fields that identify a record: message id and receive count."""
+    return {
+        "messageId": record.message_id,
+        "receiveCount": int(record.attributes.approximate_receive_count or 1),
+    }
+
+
+def _failure_kind(error: Exception) -> str:
+    """The outcome name of a record that stays on the queue."""
+    if isinstance(error, MessageDeferred):
+        return DEFERRED
+    if isinstance(error, PoisonMessage):
+        return POISON
+    return RETRIED

@@ -1,0 +1,25 @@
+"""Why the dispatcher did not finish a request; class names are the errors a workflow sees."""
+
+
+class RequestInvalid(Exception):
+    """The message is not a valid request envelope (or its payload does not fit the operation).
+
+    Permanent: retrying the same message cannot succeed. A waiting workflow gets it through
+    `SendTaskFailure`; a message without a task token reaches the DLQ.
+    """
+
+
+class OperationUnknown(RequestInvalid):
+    """No operation of that name is registered for the provider."""
+
+
+class RecordNotDone(Exception):
+    """The record stays on the queue (a batch item failure) and is received again later."""
+
+
+class MessageDeferred(RecordNotDone):
+    """The provider (or the governor) asked us to wait: visibility set to the wait."""
+
+
+class PoisonMessage(RecordNotDone):
+    """A permanent failure with nobody to tell: left to reach the DLQ via maxReceiveCount."""

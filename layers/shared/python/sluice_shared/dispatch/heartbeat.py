@@ -1,0 +1,34 @@
+"""Heartbeats to a waiting workflow from a background thread while a long call runs."""
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterator
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def heartbeats(beat: Callable[[], bool], interval_seconds: float) -> Iterator[None]:
+    """Call `beat` every `interval_seconds` until the block ends or `beat` returns False.
+
+    A failing heartbeat is logged and the next one tried: the call itself goes on, and a
+    workflow that misses heartbeats fails its state with `States.HeartbeatTimeout`.
+    """
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(interval_seconds):
+            try:
+                if not beat():
+                    return
+            except Exception:
+                logger.exception("heartbeat failed; trying again at the next interval")
+
+    thread = threading.Thread(target=run, name="task-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
