@@ -21,8 +21,14 @@ def test_totals_within_a_cent_pass():
 def test_totals_that_do_not_add_up_are_reported_with_the_sums():
     """GIVEN a total two cents off WHEN checked THEN the problem shows both sums."""
     assert business_problems(order_model(total="111.45")) == [
-        "total 111.45 does not equal lines 89.48 + shipping 4.95 + tax 17.00 = 111.43"
+        "total 111.45 does not equal lines 89.48 + shipping 4.95 + tax 17.00"
+        " - discounts 0.00 = 111.43"
     ]
+
+
+def test_discounts_are_taken_off_the_expected_total():
+    """GIVEN a 10.00 discount and a total 10.00 lower WHEN checked THEN accepted."""
+    assert business_problems(order_model(discount_total="10.00", total="101.43")) == []
 
 
 def test_a_repeated_sku_at_the_same_price_passes():

@@ -105,6 +105,7 @@ class Order(_StorefrontModel):
     line_items: Annotated[list[LineItem], Field(min_length=1)]
     shipping_total: Money = Decimal("0.00")
     tax_total: Money = Decimal("0.00")
+    discount_total: Money = Decimal("0.00")
     total: Money
     note: Annotated[str, Field(max_length=5000)] | None = None
 

@@ -13,14 +13,14 @@ MAX_QUANTITY = 10_000
 
 
 def totals_problems(order: Order) -> list[str]:
-    """The total must equal the lines plus shipping plus tax, within a cent."""
+    """The total must equal lines + shipping + tax - discounts, within a cent."""
     lines = sum((line.unit_price * line.quantity for line in order.line_items), Decimal("0.00"))
-    expected = lines + order.shipping_total + order.tax_total
+    expected = lines + order.shipping_total + order.tax_total - order.discount_total
     if abs(expected - order.total) <= TOTAL_TOLERANCE:
         return []
     return [
         f"total {order.total} does not equal lines {lines} + shipping {order.shipping_total}"
-        f" + tax {order.tax_total} = {expected}"
+        f" + tax {order.tax_total} - discounts {order.discount_total} = {expected}"
     ]
 
 
