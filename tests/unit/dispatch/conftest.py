@@ -12,12 +12,13 @@ from sluice_shared.dispatch import Dispatcher, default_registry
 from sluice_shared.dispatch.callbacks import TaskCallbacks
 from sluice_shared.dispatch.deferral import MessageDeferrer
 from sluice_shared.dispatch.idempotency import OnceRunner
-from sluice_shared.dispatch.wiring import clear_caches, provider_client
-from sluice_shared.governor import GovernorTable
+from sluice_shared.dispatch.wiring import clear_caches
+from sluice_shared.governor import Governor, GovernorTable
+from sluice_shared.providers.client import ProviderClient
 from tests.fixtures.aws import IDEMPOTENCY_TABLE_NAME, create_idempotency_table, reset_caches
 from tests.fixtures.lambda_context import FakeLambdaContext
 from tests.fixtures.provider_server import FakeProvider, provider_server
-from tests.fixtures.providers import configure_erp
+from tests.fixtures.providers import ERP, configure_erp, fake_provider_settings
 from tests.unit.dispatch.support import FakeStepFunctions, RequestQueue
 from tests.unit.governor.support import create_governor_table
 
@@ -46,24 +47,46 @@ def _fresh_caches() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(
-    monkeypatch: pytest.MonkeyPatch, provider_server: FakeProvider
-) -> Iterator[DispatchWorld]:
-    """A dispatcher wired as in Lambda (mocked AWS, the fake ERP), fake Step Functions."""
+def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[GovernorTable]:
+    """Mocked idempotency and governor tables, named in the environment as the template does."""
     with mock_aws():
         create_idempotency_table()
         governor_table = create_governor_table()
         monkeypatch.setenv(settings.IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_NAME)
         monkeypatch.setenv(settings.GOVERNOR_TABLE_NAME, governor_table.table_name)
-        configure_erp(monkeypatch, provider_server.base_url)
-        queue = RequestQueue()
-        stepfunctions = FakeStepFunctions()
-        dispatcher = Dispatcher(
-            registry=default_registry(),
-            client_for=provider_client,
-            callbacks=TaskCallbacks(stepfunctions),
-            deferrer=MessageDeferrer(queue.client),
-            once=OnceRunner(IDEMPOTENCY_TABLE_NAME, boto3.client("dynamodb"), FakeLambdaContext()),
-            heartbeat_seconds=0.005,
-        )
-        yield DispatchWorld(dispatcher, queue, provider_server, stepfunctions, governor_table)
+        yield governor_table
+
+
+@pytest.fixture
+def world(mocked_aws: GovernorTable, provider_server: FakeProvider) -> DispatchWorld:
+    """A dispatcher on mocked AWS and the fake ERP, with fake Step Functions.
+
+    The ERP client is built directly (the Lambda wiring reads SSM and Secrets Manager; the
+    handler tests cover that) and its governor refuses during any backoff, never sleeping.
+    """
+    governor = Governor(mocked_aws)
+    erp_settings = fake_provider_settings(provider_server.base_url)
+
+    def client_for(provider: str) -> ProviderClient:
+        return ProviderClient(provider, erp_settings, ERP.api_key, guard=governor.request_guard())
+
+    queue = RequestQueue()
+    stepfunctions = FakeStepFunctions()
+    dispatcher = Dispatcher(
+        registry=default_registry(),
+        client_for=client_for,
+        callbacks=TaskCallbacks(stepfunctions),
+        deferrer=MessageDeferrer(queue.client),
+        once=OnceRunner(IDEMPOTENCY_TABLE_NAME, boto3.client("dynamodb"), FakeLambdaContext()),
+        heartbeat_seconds=0.005,
+    )
+    return DispatchWorld(dispatcher, queue, provider_server, stepfunctions, mocked_aws)
+
+
+@pytest.fixture
+def configured_erp(
+    mocked_aws: GovernorTable, monkeypatch: pytest.MonkeyPatch, provider_server: FakeProvider
+) -> FakeProvider:
+    """The fake ERP's settings and key in mocked SSM and Secrets Manager, as Lambda reads them."""
+    configure_erp(monkeypatch, provider_server.base_url)
+    return provider_server

@@ -21,8 +21,8 @@ from botocore.client import BaseClient
 # by the longest a Lambda invocation can have held it already (15 minutes).
 MAX_VISIBILITY_SECONDS = 12 * 3600 - 15 * 60
 FIRST_DEFERRAL_SECONDS = 30
-# 30 s x 2^10 is over 8 hours: past that the limit above applies anyway.
-_MAX_DOUBLINGS = 10
+# 30 s x 2^11 is past the limit above: more doublings cannot change the answer.
+_MAX_DOUBLINGS = 11
 
 
 def deferral_seconds(retry_after: int | None, receive_count: int) -> int:
