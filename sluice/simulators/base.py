@@ -242,6 +242,11 @@ class Simulator(ABC):
         with self._counters:
             return self._counters.wait_for(lambda: self._in_flight >= count, timeout)
 
+    def wait_until_idle(self, timeout: float = 5.0) -> bool:
+        """Block until no request is in flight (real seconds); answers are written first."""
+        with self._counters:
+            return self._counters.wait_for(lambda: self._in_flight == 0, timeout)
+
     def pause(self) -> None:
         """Hold every admitted request (it stays in flight) until `resume()`."""
         self._resumed.clear()

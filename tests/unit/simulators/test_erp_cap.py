@@ -52,6 +52,7 @@ def test_once_a_slot_frees_the_next_request_is_served(clock):
         erp.resume()
         for thread in threads:
             thread.join(timeout=5)
+        assert erp.wait_until_idle(timeout=5)
         assert get(erp, "/customers").status_code == 200
 
 
