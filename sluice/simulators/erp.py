@@ -8,8 +8,9 @@ Routes (every one needs `Authorization: Bearer <api key>`):
 - `GET /customers?email=` -> 200 `{"customers": [...]}` (email compared case-insensitively)
 - `POST /customers` -> 201 customer; 409 when a customer already has that email
 - `GET /customers/{id}` -> 200 customer
-- `POST /customers/{id}/order-history` -> 201 history entry: the async "customers.recordOrder"
-  update, body `{"salesOrderId", "externalReference", "orderedAt"?, "total"?, "currency"?}`
+- `POST /customers/{id}/orders` -> 201 history entry: the async "customers.recordOrder" update
+  (the route the dispatcher's operation calls), body `{"salesOrderId", "externalReference",
+  "orderTotal"?, "currency"?}`
 - `POST /sales-orders` -> 201 `{"id", "number", ...}`; `GET /sales-orders/{id}`
 - `POST /invoices` -> 201 `{"id", "number", ...}` for an existing sales order; `GET /invoices/{id}`
 """
@@ -47,7 +48,7 @@ class ErpSimulator(Simulator):
             Route("GET", "/customers", self._find_customers),
             Route("POST", "/customers", self._create_customer),
             Route("GET", "/customers/{id}", self._get_customer),
-            Route("POST", "/customers/{id}/order-history", self._record_order),
+            Route("POST", "/customers/{id}/orders", self._record_order),
             Route("POST", "/sales-orders", self._create_sales_order),
             Route("GET", "/sales-orders/{id}", self._get_sales_order),
             Route("POST", "/invoices", self._create_invoice),
@@ -142,13 +143,17 @@ class ErpSimulator(Simulator):
         return Response(200, copy.deepcopy(customer))
 
     def _record_order(self, request: Request) -> Response:
-        """`POST /customers/{id}/order-history`: note an order against the customer."""
+        """`POST /customers/{id}/orders`: note an order in the customer's history."""
         customer_id = request.path_params["id"]
         if customer_id not in self._customers:
             return not_found("customer", customer_id)
         check = BodyCheck(request.body)
         check.text("salesOrderId")
         check.text("externalReference")
+        if "orderTotal" in check.body:
+            check.money("orderTotal")
+        if "currency" in check.body:
+            check.currency("currency")
         failure = check.failure()
         if failure is not None:
             return failure

@@ -86,6 +86,7 @@ class OrderFactory:
             "line_items": lines,
             "shipping_total": _money(shipping),
             "tax_total": _money(tax),
+            "taxes_included": True,
             "total": _money(subtotal + shipping),
         }
         return {**order, **overrides}

@@ -107,7 +107,7 @@ def test_an_order_is_recorded_in_the_customer_history(erp):
     """GIVEN a customer WHEN an order is posted to its history THEN it is listed there."""
     customer = erp.add_customer("ada@example.com")
     body = {"salesOrderId": "SO-000001", "externalReference": "order-shopify-1001"}
-    response = post(erp, f"/customers/{customer['id']}/order-history", body)
+    response = post(erp, f"/customers/{customer['id']}/orders", body)
     assert response.status_code == 201
     assert erp.order_history(customer["id"]) == [response.json()]
 
@@ -115,4 +115,4 @@ def test_an_order_is_recorded_in_the_customer_history(erp):
 def test_history_for_an_unknown_customer_is_404(erp):
     """GIVEN no such customer WHEN an order is posted to its history THEN 404."""
     body = {"salesOrderId": "SO-000001", "externalReference": "order-shopify-1001"}
-    assert post(erp, "/customers/CUS-404/order-history", body).status_code == 404
+    assert post(erp, "/customers/CUS-404/orders", body).status_code == 404

@@ -12,6 +12,8 @@ from sluice.simulators import (
     Faults,
     OrderFactory,
 )
+from sluice_shared.dispatch.envelope import RequestEnvelope
+from sluice_shared.dispatch.erp_operations import RECORD_CUSTOMER_ORDER, record_customer_order
 from sluice_shared.models.orders import Order
 from sluice_shared.providers.client import ProviderClient
 from sluice_shared.providers.config import ProviderSettings
@@ -113,6 +115,30 @@ def test_an_unknown_customer_reaches_the_client_as_rejected(erp_client, order):
     with pytest.raises(ProviderRejected) as rejected:
         erp_client.create_sales_order(order, BUSINESS_KEY, "CUS-404", "k")
     assert rejected.value.status == 422
+
+
+def test_the_dispatchers_customer_update_is_recorded_once_per_key(erp, order):
+    """GIVEN a customers.recordOrder envelope WHEN the dispatcher's operation runs twice
+    THEN the customer's history holds the order once."""
+    customer = erp.add_customer(order.customer.email)
+    envelope = RequestEnvelope(
+        provider="erp",
+        operation=RECORD_CUSTOMER_ORDER,
+        idempotency_key=f"{BUSINESS_KEY}-customer-update",
+        business_key=BUSINESS_KEY,
+        payload={
+            "customerId": customer["id"],
+            "salesOrderId": "SO-000001",
+            "orderTotal": str(order.total),
+            "currency": order.currency,
+        },
+    )
+    client = _client(erp, "erp")
+    first = record_customer_order(client, envelope)
+    again = record_customer_order(client, envelope)
+    assert again == first
+    [entry] = erp.order_history(customer["id"])
+    assert (entry["externalReference"], entry["orderTotal"]) == (BUSINESS_KEY, str(order.total))
 
 
 def test_storefront_webhooks_pass_the_ingest_signature_check(storefront):
