@@ -3,6 +3,7 @@
 import dataclasses
 import random
 
+import boto3
 import pytest
 
 from sluice_shared.governor import (
@@ -131,3 +132,20 @@ def test_given_a_backoff_beyond_the_patience_when_calling_then_it_is_refused(tab
     fail_once(governor, ProviderThrottled(ERP, "slow down", 429, retry_after=30))
     assert refusal(governor).retry_after == 30
     assert clock.sleeps == []
+
+
+def test_given_the_table_fails_after_the_call_when_it_failed_then_the_provider_error_surfaces(
+    governor, table
+):
+    with pytest.raises(ProviderUnavailable), governor.call(ERP, ACCOUNT):
+        boto3.client("dynamodb").delete_table(TableName=table.table_name)
+        raise ProviderUnavailable(ERP, "down", 503)
+
+
+def test_given_the_table_fails_after_the_call_when_it_succeeded_then_the_result_stands(
+    governor, table
+):
+    with governor.call(ERP, ACCOUNT, slots=1):
+        boto3.client("dynamodb").delete_table(TableName=table.table_name)
+        result = "created"
+    assert result == "created"

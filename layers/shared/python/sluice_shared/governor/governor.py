@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from sluice_shared.governor.backoff import backoff_seconds, whole_seconds
 from sluice_shared.governor.config import (
     DEFAULT_ACCOUNT,
@@ -29,7 +31,7 @@ from sluice_shared.governor.config import (
 )
 from sluice_shared.governor.errors import ProviderBackoff
 from sluice_shared.governor.leases import LeasePool
-from sluice_shared.governor.store import AccountState, GovernorTable
+from sluice_shared.governor.store import AccountState, GovernorTable, Lease
 from sluice_shared.providers.client import ProviderRequest, RequestGuard
 from sluice_shared.providers.errors import (
     ProviderThrottled,
@@ -86,16 +88,16 @@ class Governor:
         try:
             yield
         except TRANSIENT_ERRORS as error:
-            self._record_failure(integration, error)
+            with _bookkeeping(integration, "record the failure"):
+                self._record_failure(integration, error)
             raise
         else:
-            self._record_success(integration, state)
+            with _bookkeeping(integration, "record the success"):
+                self._record_success(integration, state)
         finally:
-            if lease is not None and not self._leases.release(lease):
-                logger.warning(
-                    "lease expired before release; the call outlived lease_seconds",
-                    extra={"integration": integration, "slot": lease.slot},
-                )
+            if lease is not None:
+                with _bookkeeping(integration, "release the lease"):
+                    self._release(integration, lease)
 
     def request_guard(
         self, account: str = DEFAULT_ACCOUNT, slots: int | None = None
@@ -106,6 +108,14 @@ class Governor:
             return self.call(request.provider, account, slots=slots)
 
         return guard
+
+    def _release(self, integration: str, lease: Lease) -> None:
+        """Give the lease back; warn when it had expired (the call outlived `lease_seconds`)."""
+        if not self._leases.release(lease):
+            logger.warning(
+                "lease expired before release; the call outlived lease_seconds",
+                extra={"integration": integration, "slot": lease.slot},
+            )
 
     def _wait_out_backoff(
         self, provider: str, account: str, state: AccountState, patience_ends: float
@@ -149,3 +159,17 @@ class Governor:
         )
         if recovering or stale:
             self.table.record_success(integration, now)
+
+
+@contextlib.contextmanager
+def _bookkeeping(integration: str, action: str) -> Iterator[None]:
+    """Log a DynamoDB failure after the call instead of raising it.
+
+    The call's own outcome (its result, or the provider error the state machine matches)
+    matters more than the bookkeeping; a lost record costs one backoff step or one
+    `lastSuccessAt`, and a lease not given back frees itself when it expires.
+    """
+    try:
+        yield
+    except (BotoCoreError, ClientError):
+        logger.exception("governor could not %s", action, extra={"integration": integration})
