@@ -213,8 +213,12 @@ class EventRouter:
         """How finished deliveries ended, oldest first."""
         return self.deliveries.records()
 
+    def pending(self) -> int:
+        """Deliveries and armed schedule firings not yet finished."""
+        return self._timers.pending()
+
     def wait_until_idle(self, timeout: float) -> bool:
-        """Wait up to `timeout` clock seconds until no delivery is pending (schedules aside)."""
+        """Wait up to `timeout` clock seconds until nothing is pending (no schedule armed)."""
         return self._timers.wait_until_idle(timeout)
 
     def close(self) -> None:

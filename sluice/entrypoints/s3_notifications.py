@@ -5,8 +5,8 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filter
 A notification names event types (`s3:ObjectCreated:*`, `s3:ObjectRemoved:Delete` ...),
 an optional key prefix/suffix filter and a destination: a Lambda function (invoked
 asynchronously) or an SQS queue (the record as the message body). Each delivery carries one
-record; the object key is URL-encoded (spaces as `+`); `size` and `eTag` are only present
-for created objects; `sequencer` orders events for the same key.
+record; the object key is URL-encoded (spaces as `+`, slashes kept); `size` and `eTag` are
+only present for created objects; `sequencer` orders events for the same key.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class S3NotificationRouter:
         """One `Records[]` entry as S3 writes it."""
         now = self.clock.now()
         event_time = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-        object_fields: dict[str, Any] = {"key": quote_plus(s3_object.key)}
+        object_fields: dict[str, Any] = {"key": quote_plus(s3_object.key, safe="/")}
         if event_name.startswith("s3:ObjectCreated:"):
             object_fields["size"] = s3_object.size
             object_fields["eTag"] = s3_object.etag

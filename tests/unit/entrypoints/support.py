@@ -66,3 +66,13 @@ class RecordingInvoke:
             deadline.wait(0.005)
         with self._lock:
             return list(self.calls)
+
+
+def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll `predicate` every few milliseconds of real time, up to `timeout` seconds."""
+    pause = threading.Event()
+    for _ in range(int(timeout / 0.005)):
+        if predicate():
+            return True
+        pause.wait(0.005)
+    return predicate()
