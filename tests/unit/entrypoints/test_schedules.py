@@ -116,6 +116,17 @@ def test_given_a_scheduler_cron_in_a_time_zone_then_it_fires_at_local_time(route
     assert invoke.calls[0].payload == {}
 
 
+def test_given_a_one_time_scheduler_schedule_then_it_fires_once(router, invoke, clock):
+    router.put_schedule(Schedule("once", "at(2024-01-01T00:10:00)", Target("1", FUNCTION_ARN)))
+
+    clock.advance(600)
+    assert eventually(lambda: len(invoke.calls) == 1)
+    clock.advance(86_400)
+
+    assert eventually(lambda: router.pending() == 0)
+    assert len(invoke.calls) == 1
+
+
 def test_given_a_scaled_clock_then_a_minute_rate_fires_within_milliseconds(invoke):
     router = EventRouter(invoke=invoke, clock=ScaledClock(6000))
     try:
