@@ -62,6 +62,12 @@ class Target:
     def __post_init__(self) -> None:
         if arn_part(self.arn, 2) not in SUPPORTED_SERVICES:
             raise ValueError(f"unsupported target {self.arn} (supported: {SUPPORTED_SERVICES})")
+        if self.input is not None:
+            # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html
+            try:
+                json.loads(self.input)
+            except ValueError as error:
+                raise ValueError(f"target {self.target_id}: Input must be valid JSON") from error
 
     def payload(self, event: Mapping[str, Any]) -> str:
         """The JSON text this target receives for `event`.

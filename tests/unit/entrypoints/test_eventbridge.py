@@ -337,6 +337,11 @@ def test_given_a_target_with_an_unsupported_service_then_it_is_rejected():
         Target("sns", "arn:aws:sns:us-east-1:123456789012:topic")
 
 
+def test_given_a_target_input_that_is_not_json_then_it_is_rejected():
+    with pytest.raises(ValueError, match="valid JSON"):
+        Target("bad", FUNCTION_ARN, input="not json")
+
+
 def test_given_a_rule_with_neither_pattern_nor_schedule_then_it_is_rejected():
     with pytest.raises(ValueError, match="event pattern or a schedule"):
         Rule("Nothing", (Target("1", FUNCTION_ARN),))
