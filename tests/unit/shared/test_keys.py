@@ -71,7 +71,13 @@ def test_provider_idempotency_keys_derive_from_the_business_key():
 
 
 def test_customer_idempotency_key_ignores_email_case_and_spaces():
-    """GIVEN one email in two spellings WHEN keyed THEN one key of 32 hex characters."""
-    key = keys.customer_idempotency_key("Ada@Example.com ")
-    assert key == keys.customer_idempotency_key("ada@example.com")
-    assert re.fullmatch(r"customer-[0-9a-f]{32}", key)
+    """GIVEN one email in two spellings WHEN keyed for one order THEN one key."""
+    key = keys.customer_idempotency_key("Ada@Example.com ", "order-shop-1")
+    assert key == keys.customer_idempotency_key("ada@example.com", "order-shop-1")
+    assert re.fullmatch(r"customer-[0-9a-f]{24}-[0-9a-f]{8}", key)
+
+
+def test_customer_idempotency_key_differs_per_order():
+    """GIVEN two orders of one customer WHEN keyed THEN two keys (their bodies may differ)."""
+    first = keys.customer_idempotency_key("ada@example.com", "order-shop-1")
+    assert first != keys.customer_idempotency_key("ada@example.com", "order-shop-2")

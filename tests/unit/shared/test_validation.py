@@ -31,6 +31,11 @@ def test_discounts_are_taken_off_the_expected_total():
     assert business_problems(order_model(discount_total="10.00", total="101.43")) == []
 
 
+def test_tax_included_in_prices_is_not_added_again():
+    """GIVEN VAT-inclusive prices WHEN checked THEN the total is lines + shipping."""
+    assert business_problems(order_model(taxes_included=True, total="94.43")) == []
+
+
 def test_a_repeated_sku_at_the_same_price_passes():
     """GIVEN one SKU on two lines at one price WHEN checked THEN accepted."""
     lines = [line_item("A", 1, "10.00"), line_item("A", 2, "10.00")]

@@ -63,6 +63,11 @@ def fulfilment_idempotency_key(order_key: str) -> str:
     return f"{order_key}-fulfilment"
 
 
-def customer_idempotency_key(email: str) -> str:
-    """The ERP Idempotency-Key of creating the customer with this email (case-insensitive)."""
-    return "customer-" + _digest(email.strip().lower(), 32)
+def customer_idempotency_key(email: str, order_key: str) -> str:
+    """The ERP Idempotency-Key of one order's creation of the customer with this email.
+
+    Per order, not per email: a retry of the same order replays its own creation, while two
+    orders of one new customer racing (with different names or addresses) do not reuse one key
+    with different bodies, which the ERP refuses; the loser finds the winner's customer.
+    """
+    return f"customer-{_digest(email.strip().lower(), 24)}-{_digest(order_key, 8)}"

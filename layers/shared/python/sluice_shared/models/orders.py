@@ -106,6 +106,7 @@ class Order(_StorefrontModel):
     shipping_total: Money = Decimal("0.00")
     tax_total: Money = Decimal("0.00")
     discount_total: Money = Decimal("0.00")
+    taxes_included: bool = False
     total: Money
     note: Annotated[str, Field(max_length=5000)] | None = None
 

@@ -13,14 +13,19 @@ MAX_QUANTITY = 10_000
 
 
 def totals_problems(order: Order) -> list[str]:
-    """The total must equal lines + shipping + tax - discounts, within a cent."""
+    """The total must equal lines + shipping + tax - discounts, within a cent.
+
+    With `taxes_included` (prices carry VAT, as EU storefronts send them) the tax is part of
+    the line prices already and is not added again.
+    """
     lines = sum((line.unit_price * line.quantity for line in order.line_items), Decimal("0.00"))
-    expected = lines + order.shipping_total + order.tax_total - order.discount_total
+    added_tax = Decimal("0.00") if order.taxes_included else order.tax_total
+    expected = lines + order.shipping_total + added_tax - order.discount_total
     if abs(expected - order.total) <= TOTAL_TOLERANCE:
         return []
     return [
         f"total {order.total} does not equal lines {lines} + shipping {order.shipping_total}"
-        f" + tax {order.tax_total} - discounts {order.discount_total} = {expected}"
+        f" + tax {added_tax} - discounts {order.discount_total} = {expected}"
     ]
 
 
