@@ -1,0 +1,337 @@
+"""The `sluice` command: run the suite locally, and inspect and redrive its executions.
+
+- `sluice up`: bring the local cloud up and keep it running; prints its endpoints and writes
+  them to `<state dir>/endpoints.json` so other terminals can reach it.
+- `sluice run`: the main job (order traffic with provider faults, then a report).
+- `sluice executions`, `sluice history`, `sluice redrive`: through the running local cloud's
+  Step Functions API (or any endpoint given with `--endpoint-url`, AWS included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sluice.cloud.local_cloud import LocalCloud
+from sluice.cloud.main_job import DEFAULT_TIME_SCALE, MainJobSettings
+from sluice.cloud.main_job import Progress as JobProgress
+from sluice.cloud.report import Report, report_as_json
+from sluice.cloud.settings import DEFAULT_STATE_DIR, CloudSettings
+from sluice.cloud.traffic import TrafficMix
+
+ENDPOINTS_FILE = "endpoints.json"
+console = Console()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `sluice` command; returns the exit status."""
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.command(args))
+    except (ClientError, BotoCoreError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sluice", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    up = commands.add_parser("up", help="bring the local cloud up until interrupted")
+    _cloud_arguments(up, default_scale=1.0)
+    up.set_defaults(command=_up)
+
+    run = commands.add_parser("run", help="the main job: order traffic, then a report")
+    _cloud_arguments(run, default_scale=DEFAULT_TIME_SCALE)
+    run.add_argument("--orders", type=int, default=TrafficMix.orders, help="webhooks to send")
+    run.add_argument("--duplicate-rate", type=float, default=TrafficMix.duplicate_rate)
+    run.add_argument("--invalid-rate", type=float, default=TrafficMix.invalid_rate)
+    run.add_argument("--no-faults", action="store_true", help="providers never fail")
+    run.add_argument("--seed", type=int, default=7)
+    run.add_argument("--deadline", type=float, default=180.0, help="wall seconds to wait")
+    run.add_argument("--json", action="store_true", help="print the report as JSON")
+    run.set_defaults(command=_run)
+
+    executions = commands.add_parser("executions", help="list executions")
+    _api_arguments(executions)
+    executions.add_argument("--workflow", help="state machine name or its suffix (orders)")
+    executions.add_argument(
+        "--status", choices=["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+    )
+    executions.add_argument("--limit", type=int, default=50)
+    executions.set_defaults(command=_executions)
+
+    history = commands.add_parser("history", help="an execution's history events")
+    _api_arguments(history)
+    history.add_argument("execution", help="execution ARN, or name with --workflow")
+    history.add_argument("--workflow", help="state machine name or suffix, to find a name")
+    history.set_defaults(command=_history)
+
+    redrive = commands.add_parser("redrive", help="redrive failed executions")
+    _api_arguments(redrive)
+    redrive.add_argument("executions", nargs="+", help="execution ARNs")
+    redrive.set_defaults(command=_redrive)
+    return parser
+
+
+def _cloud_arguments(parser: argparse.ArgumentParser, default_scale: float) -> None:
+    parser.add_argument("--template", type=Path, default=Path("template.yaml"))
+    parser.add_argument("--config-env", default="dev", help="samconfig environment")
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameter override (repeatable)",
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=default_scale,
+        help="simulated seconds per wall second (waits, retries, latencies, timeouts)",
+    )
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR)
+
+
+def _api_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR)
+    parser.add_argument("--endpoint-url", help="Step Functions endpoint (default: sluice up's)")
+    parser.add_argument("--region", default="us-east-1")
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator:
+            raise SystemExit(f"--parameter takes NAME=VALUE, got {pair!r}")
+        overrides[name] = value
+    return overrides
+
+
+def _up(args: argparse.Namespace) -> int:
+    settings = CloudSettings(
+        template=args.template,
+        config_env=args.config_env,
+        parameter_overrides=_overrides(args.parameter),
+        time_scale=args.time_scale,
+        state_dir=args.state_dir,
+    )
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with LocalCloud(settings) as cloud:
+        endpoints = cloud.endpoints()
+        (args.state_dir / ENDPOINTS_FILE).write_text(json.dumps(endpoints, indent=2))
+        table = Table(title="sluice local cloud", show_header=True)
+        table.add_column("endpoint")
+        table.add_column("url")
+        for name, url in endpoints.items():
+            table.add_row(name, url)
+        console.print(table)
+        console.print(f"state and function logs in {args.state_dir}/ - Ctrl-C to stop")
+        try:
+            while not stopped.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+    (args.state_dir / ENDPOINTS_FILE).unlink(missing_ok=True)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sluice.cloud.main_job import run_main_job
+
+    settings = MainJobSettings(
+        traffic=TrafficMix(
+            orders=args.orders,
+            duplicate_rate=args.duplicate_rate,
+            invalid_rate=args.invalid_rate,
+        ),
+        time_scale=args.time_scale,
+        faults=not args.no_faults,
+        seed=args.seed,
+        deadline_seconds=args.deadline,
+        state_dir=args.state_dir / "run",
+        template=args.template,
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bars:
+        sending = bars.add_task("webhooks sent", total=None)
+        closing = bars.add_task("workflows closed", total=None)
+        report = run_main_job(
+            settings,
+            JobProgress(
+                sent=lambda done, total: bars.update(sending, completed=done, total=total),
+                closed=lambda done, total: bars.update(closing, completed=done, total=total),
+            ),
+        )
+    if args.json:
+        console.print_json(report_as_json(report))
+    else:
+        _print_report(report)
+    return 1 if report.lost else 0
+
+
+def _print_report(report: Report) -> None:
+    table = Table(title="executions by workflow and status")
+    table.add_column("workflow")
+    table.add_column("status")
+    table.add_column("count", justify="right")
+    for workflow, statuses in report.executions.items():
+        for status, count in sorted(statuses.items()):
+            table.add_row(workflow, status, str(count))
+    console.print(table)
+    rejected = Table(title="webhooks rejected at ingest")
+    rejected.add_column("answer")
+    rejected.add_column("count", justify="right")
+    for reason, count in report.rejected.most_common():
+        rejected.add_row(reason, str(count))
+    console.print(rejected)
+    figures = Table(title="run", show_header=False)
+    figures.add_column("figure")
+    figures.add_column("value", justify="right")
+
+    def seconds(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f} s"
+
+    rows = [
+        ("orders accepted (202)", str(report.accepted)),
+        ("duplicates absorbed (200)", str(report.duplicates_absorbed)),
+        ("task retries", str(report.retries)),
+        ("retried errors", ", ".join(f"{e} {n}" for e, n in report.retried_errors.items())),
+        ("ERP 429 throttles", str(report.erp_throttled)),
+        ("Lambda throttles", str(report.lambda_throttles)),
+        ("ERP peak concurrent connections", f"{report.erp_max_concurrent} of {report.erp_cap}"),
+        ("end-to-end latency p50", seconds(report.percentile(0.5))),
+        ("end-to-end latency p95", seconds(report.percentile(0.95))),
+        ("end-to-end latency p99", seconds(report.percentile(0.99))),
+        ("failures recorded for ops", str(report.failures_recorded)),
+        ("Slack alerts sent", str(report.slack_alerts)),
+        ("orders lost", str(len(report.lost))),
+        ("wall time", f"{report.wall_seconds:.1f} s at time scale {report.time_scale:g}"),
+    ]
+    for name, value in rows:
+        figures.add_row(name, value)
+    console.print(figures)
+    console.print("latencies are simulated seconds (wall seconds x time scale)")
+    for lost in report.lost:
+        console.print(f"[red]lost:[/red] {lost}")
+
+
+def _client(args: argparse.Namespace) -> Any:
+    endpoint = args.endpoint_url
+    if endpoint is None:
+        path = args.state_dir / ENDPOINTS_FILE
+        if not path.exists():
+            raise SystemExit(
+                f"no running local cloud ({path} missing): start `sluice up` or pass --endpoint-url"
+            )
+        endpoint = json.loads(path.read_text())["stepfunctions"]
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name=args.region,
+        config=Config(inject_host_prefix=False, retries={"max_attempts": 2}),
+    )
+
+
+def _machines(client: Any, workflow: str | None) -> list[dict[str, Any]]:
+    machines = []
+    for page in client.get_paginator("list_state_machines").paginate():
+        machines.extend(page["stateMachines"])
+    if workflow:
+        machines = [m for m in machines if m["name"] == workflow or m["name"].endswith(workflow)]
+    return machines
+
+
+def _executions(args: argparse.Namespace) -> int:
+    client = _client(args)
+    table = Table(title="executions")
+    for column in ("workflow", "name", "status", "started", "stopped", "redrives"):
+        table.add_column(column)
+    shown = 0
+    for machine in _machines(client, args.workflow):
+        request: dict[str, Any] = {"stateMachineArn": machine["stateMachineArn"]}
+        if args.status:
+            request["statusFilter"] = args.status
+        for page in client.get_paginator("list_executions").paginate(**request):
+            for execution in page["executions"]:
+                if shown >= args.limit:
+                    break
+                table.add_row(
+                    machine["name"],
+                    execution["name"],
+                    execution["status"],
+                    str(execution["startDate"]),
+                    str(execution.get("stopDate", "")),
+                    str(execution.get("redriveCount", 0)),
+                )
+                shown += 1
+    console.print(table)
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    client = _client(args)
+    arn = args.execution
+    if not arn.startswith("arn:"):
+        machines = _machines(client, args.workflow)
+        if len(machines) != 1:
+            raise SystemExit("give an execution ARN, or a name with --workflow naming one machine")
+        arn = machines[0]["stateMachineArn"].replace(":stateMachine:", ":execution:") + ":" + arn
+    table = Table(title=arn)
+    for column in ("id", "time", "type", "details"):
+        table.add_column(column)
+    for page in client.get_paginator("get_execution_history").paginate(executionArn=arn):
+        for event in page["events"]:
+            details = next(
+                (value for key, value in event.items() if key.endswith("EventDetails")), {}
+            )
+            table.add_row(
+                str(event["id"]),
+                str(event["timestamp"]),
+                event["type"],
+                json.dumps(details, default=str)[:120],
+            )
+    console.print(table)
+    return 0
+
+
+def _redrive(args: argparse.Namespace) -> int:
+    client = _client(args)
+    failed = 0
+    for arn in args.executions:
+        try:
+            answer = client.redrive_execution(executionArn=arn)
+        except ClientError as error:
+            failed += 1
+            console.print(f"[red]{arn}[/red]: {error.response['Error']['Message']}")
+            continue
+        console.print(f"redriven {arn} at {answer['redriveDate']}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
