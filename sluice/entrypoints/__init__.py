@@ -7,6 +7,12 @@ from sluice.entrypoints.http_api import HttpApi, StageThrottling
 from sluice.entrypoints.http_routes import Route, route_from_sam_event
 from sluice.entrypoints.invoker import InvocationResultLike, Invoke
 from sluice.entrypoints.moto_hooks import MotoEventsHook, MotoS3Hook
+from sluice.entrypoints.rule_sources import (
+    rule_from_events_rule,
+    rule_from_sam_eventbridge_rule,
+    rule_from_sam_schedule,
+    schedule_from_sam_schedule_v2,
+)
 from sluice.entrypoints.s3_notifications import (
     S3Notification,
     S3NotificationRouter,
@@ -38,5 +44,9 @@ __all__ = [
     "notification_from_sam_event",
     "notifications_from_configuration",
     "route_from_sam_event",
+    "rule_from_events_rule",
+    "rule_from_sam_eventbridge_rule",
+    "rule_from_sam_schedule",
+    "schedule_from_sam_schedule_v2",
     "status_change_event",
 ]

@@ -311,16 +311,6 @@ def test_given_no_dlq_when_retries_run_out_then_the_event_is_dropped(router, inv
     assert router.records()[0].outcome == DROPPED
 
 
-def test_given_a_function_error_in_an_async_invoke_then_eventbridge_does_not_retry(router, invoke):
-    invoke.respond = lambda call: FakeResult(status_code=202)
-    router.put_rule(Rule("Accepted", (Target("1", FUNCTION_ARN),), FAILED_PATTERN))
-
-    router.put_events([status_entry("FAILED")])
-    assert router.wait_until_idle(60_000)
-
-    assert len(invoke.calls) == 1
-
-
 def test_given_retry_numbers_then_delays_grow_exponentially_and_stay_capped():
     rng = random.Random(1)
 
