@@ -1,8 +1,9 @@
 """A local API Gateway HTTP API: a threaded HTTP server on loopback that invokes Lambda routes.
 
 Each request is matched to a route (404 `{"message":"Not Found"}` when none serves it),
-checked against the stage's throttling (429), turned into the payload-format event and sent
-to the function synchronously; the result is mapped back as HTTP APIs map it.
+checked against that route's throttling (429; `DefaultRouteSettings` limits apply to each
+route separately), turned into the payload-format event and sent to the function
+synchronously; the result is mapped back as HTTP APIs map it.
 
 Errors, as HTTP APIs answer them:
 - body over 10 MB: 413 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html);
@@ -98,11 +99,11 @@ class HttpApi:
         self.account_id = account_id
         self.region = region
         self._invoke = invoke
-        self._bucket = (
-            TokenBucket(self.clock, throttling.rate_limit, throttling.burst_limit)
-            if throttling
-            else None
-        )
+        self._buckets = {
+            route.route_key: TokenBucket(self.clock, throttling.rate_limit, throttling.burst_limit)
+            for route in routes
+            if throttling is not None
+        }
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -147,11 +148,12 @@ class HttpApi:
 
     def handle(self, request: HttpRequest, request_id: str) -> HttpResponse:
         """Answer one request as API Gateway would."""
-        if self._bucket is not None and not self._bucket.take():
-            return TOO_MANY_REQUESTS
         match = self.routes.find(request.method, request.raw_path)
         if match is None:
             return NOT_FOUND
+        bucket = self._buckets.get(match.route.route_key)
+        if bucket is not None and not bucket.take():
+            return TOO_MANY_REQUESTS
         context = RequestContext(
             self.api_id, self.account_id, self.region, request_id, self.clock.now()
         )

@@ -302,6 +302,24 @@ def test_given_stage_throttling_when_the_burst_is_spent_then_429_until_tokens_re
     assert len(invoke.calls) == 3
 
 
+def test_given_stage_throttling_then_each_route_has_its_own_bucket(invoke):
+    clock = VirtualClock()
+    api = serve(
+        [Route("GET", "/a", "A"), Route("GET", "/b", "B")],
+        invoke,
+        clock=clock,
+        throttling=StageThrottling(rate_limit=1, burst_limit=1),
+    )
+    try:
+        statuses = [
+            requests.get(f"{api.url}/{path}", timeout=5).status_code for path in ("a", "b", "a")
+        ]
+    finally:
+        api.stop()
+
+    assert statuses == [200, 200, 429]
+
+
 def test_given_default_route_settings_when_reading_throttling_then_rate_and_burst():
     throttling = StageThrottling.from_route_settings(
         {"ThrottlingBurstLimit": 200, "ThrottlingRateLimit": 100}
