@@ -86,6 +86,19 @@ def test_given_a_deleted_rule_when_its_time_comes_then_nothing_fires(router, inv
     assert invoke.calls == []
 
 
+def test_given_a_deleted_scheduler_schedule_when_its_time_comes_then_nothing_fires(
+    router, invoke, clock
+):
+    schedule = Schedule("gone", "rate(1 minute)", Target("1", FUNCTION_ARN))
+    router.put_schedule(schedule)
+    router.delete_schedule(schedule)
+
+    clock.advance(60)
+
+    assert eventually(lambda: router.pending() == 0)
+    assert invoke.calls == []
+
+
 def test_given_a_scheduler_schedule_with_input_then_the_target_gets_the_input(
     router, invoke, clock
 ):
