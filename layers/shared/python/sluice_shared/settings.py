@@ -17,10 +17,19 @@ GOVERNOR_TABLE_NAME = "GOVERNOR_TABLE_NAME"
 OPS_FAILURES_TABLE_NAME = "OPS_FAILURES_TABLE_NAME"
 WATCHED_INTEGRATIONS = "WATCHED_INTEGRATIONS"
 SILENCE_ALERT_SECONDS = "SILENCE_ALERT_SECONDS"
+SHIPMENTS_TABLE_NAME = "SHIPMENTS_TABLE_NAME"
+BILLING_STATE_MACHINE_ARN = "BILLING_STATE_MACHINE_ARN"
+PAYMENTS_SETTINGS_PARAMETER = "PAYMENTS_SETTINGS_PARAMETER"
+PAYMENTS_API_KEY_SECRET_NAME = "PAYMENTS_API_KEY_SECRET_NAME"
+RECONCILE_AFTER_SECONDS = "RECONCILE_AFTER_SECONDS"
+MAX_BILLING_ATTEMPTS = "MAX_BILLING_ATTEMPTS"
 
 DEFAULT_ENVIRONMENT = "dev"
 # The Step Functions execution input limit: a bigger body could never start a workflow.
 DEFAULT_MAX_WEBHOOK_BYTES = 262_144
+# Billing executions a shipment may get (the first plus reconciliation's re-runs) before
+# reconciliation only alerts on it.
+DEFAULT_MAX_BILLING_ATTEMPTS = 3
 
 
 class SettingMissing(RuntimeError):
@@ -115,3 +124,38 @@ def silence_alert_seconds(value: float | None = None) -> float:
 def ops_failures_table_name(value: str | None = None) -> str:
     """Name of the DynamoDB table of failed executions that staff act on."""
     return required(OPS_FAILURES_TABLE_NAME, value)
+
+
+def shipments_table_name(value: str | None = None) -> str:
+    """Name of the DynamoDB table that records confirmed shipments and their billing."""
+    return required(SHIPMENTS_TABLE_NAME, value)
+
+
+def billing_state_machine_arn(value: str | None = None) -> str:
+    """ARN of the billing state machine that shipment ingest and reconciliation start."""
+    return required(BILLING_STATE_MACHINE_ARN, value)
+
+
+def payments_settings_parameter(value: str | None = None) -> str:
+    """SSM parameter name holding the payment gateway's provider settings (JSON)."""
+    return required(PAYMENTS_SETTINGS_PARAMETER, value)
+
+
+def payments_api_key_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the payment gateway API key."""
+    return required(PAYMENTS_API_KEY_SECRET_NAME, value)
+
+
+def reconcile_after_seconds(value: float | None = None) -> float:
+    """How old an unbilled shipment must be before reconciliation acts on it."""
+    if value is not None:
+        return value
+    return float(required(RECONCILE_AFTER_SECONDS))
+
+
+def max_billing_attempts(value: int | None = None) -> int:
+    """How many billing executions a shipment may get before reconciliation only alerts."""
+    if value is not None:
+        return value
+    from_env = os.environ.get(MAX_BILLING_ATTEMPTS, "")
+    return int(from_env) if from_env else DEFAULT_MAX_BILLING_ATTEMPTS
