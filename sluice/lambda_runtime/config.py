@@ -56,7 +56,7 @@ class FunctionConfig:
     name: str
     code_dir: Path
     handler: str = "app.handler"
-    environment: Mapping[str, str] = field(default_factory=dict)
+    environment: Mapping[str, object] = field(default_factory=dict)
     timeout_seconds: float = 3
     memory_mb: int = MIN_MEMORY_MB
     reserved_concurrency: int | None = None

@@ -83,7 +83,15 @@ class DeployedFunction:
             "LAMBDA_TASK_ROOT": str(config.code_dir),
             "_HANDLER": config.handler,
         }
-        return {**config.environment, **reserved}
+        template = {name: _as_variable(value) for name, value in config.environment.items()}
+        return {**template, **reserved}
+
+
+def _as_variable(value: object) -> str:
+    """A template value as Lambda stores it: a string (YAML booleans as `true`/`false`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def marshal(result: Any) -> Any:

@@ -40,7 +40,7 @@ def test_given_a_batching_window_then_batches_above_10_are_gathered_over_several
     runtime.deploy(consumer("consumer"))
     send(sqs, queue["url"], [{"n": n} for n in range(30)])
     config = SqsEventSourceConfig(
-        "consumer", queue["arn"], batch_size=25, maximum_batching_window_seconds=5
+        "consumer", queue["arn"], batch_size=25, maximum_batching_window_seconds=30
     )
     mapping = mapping_factory(config, default_concurrency=1)
 

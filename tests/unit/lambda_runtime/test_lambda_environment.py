@@ -38,6 +38,15 @@ def test_given_an_invocation_then_lambda_reserved_variables_are_set(runtime, pro
     assert seen["logGroup"] == "/aws/lambda/red"
 
 
+def test_given_template_values_that_are_not_strings_then_the_function_sees_strings(runtime, probe):
+    settings = {"COLOR": 7, "FLAG": True}
+    runtime.deploy(function("seven", "env", environment=settings))
+
+    seen = runtime.invoke("seven", {"barrier": "alone", "parties": 1}).payload
+
+    assert seen["color"] == "7"
+
+
 def test_given_a_variable_a_function_wrote_then_the_process_environment_does_not_have_it(
     runtime, probe
 ):
