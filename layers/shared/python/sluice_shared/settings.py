@@ -23,6 +23,17 @@ PAYMENTS_SETTINGS_PARAMETER = "PAYMENTS_SETTINGS_PARAMETER"
 PAYMENTS_API_KEY_SECRET_NAME = "PAYMENTS_API_KEY_SECRET_NAME"
 RECONCILE_AFTER_SECONDS = "RECONCILE_AFTER_SECONDS"
 MAX_BILLING_ATTEMPTS = "MAX_BILLING_ATTEMPTS"
+INVENTORY_STATE_MACHINE_ARN = "INVENTORY_STATE_MACHINE_ARN"
+INVENTORY_BUCKET_NAME = "INVENTORY_BUCKET_NAME"
+INVENTORY_SNAPSHOT_PREFIX = "INVENTORY_SNAPSHOT_PREFIX"
+INVENTORY_LEVELS_TABLE_NAME = "INVENTORY_LEVELS_TABLE_NAME"
+INVENTORY_RUNS_TABLE_NAME = "INVENTORY_RUNS_TABLE_NAME"
+INVENTORY_REJECT_THRESHOLD_PERCENT = "INVENTORY_REJECT_THRESHOLD_PERCENT"
+STOREFRONT_REQUEST_QUEUE_URL = "STOREFRONT_REQUEST_QUEUE_URL"
+STOREFRONT_SETTINGS_PARAMETER = "STOREFRONT_SETTINGS_PARAMETER"
+STOREFRONT_API_KEY_SECRET_NAME = "STOREFRONT_API_KEY_SECRET_NAME"
+STOREFRONT_RATE_LIMIT_PER_SECOND = "STOREFRONT_RATE_LIMIT_PER_SECOND"
+STOREFRONT_DISPATCHER_CONCURRENCY = "STOREFRONT_DISPATCHER_CONCURRENCY"
 
 DEFAULT_ENVIRONMENT = "dev"
 # The Step Functions execution input limit: a bigger body could never start a workflow.
@@ -159,3 +170,64 @@ def max_billing_attempts(value: int | None = None) -> int:
         return value
     from_env = os.environ.get(MAX_BILLING_ATTEMPTS, "")
     return int(from_env) if from_env else DEFAULT_MAX_BILLING_ATTEMPTS
+
+
+def inventory_state_machine_arn(value: str | None = None) -> str:
+    """ARN of the inventory state machine that snapshot drops and the sync schedule start."""
+    return required(INVENTORY_STATE_MACHINE_ARN, value)
+
+
+def inventory_bucket_name(value: str | None = None) -> str:
+    """Name of the S3 bucket that receives the warehouse's inventory snapshots."""
+    return required(INVENTORY_BUCKET_NAME, value)
+
+
+def inventory_snapshot_prefix(value: str | None = None) -> str:
+    """Key prefix under which snapshots arrive (e.g. `incoming/`)."""
+    return required(INVENTORY_SNAPSHOT_PREFIX, value)
+
+
+def inventory_levels_table_name(value: str | None = None) -> str:
+    """Name of the DynamoDB table of the last inventory level sent per SKU."""
+    return required(INVENTORY_LEVELS_TABLE_NAME, value)
+
+
+def inventory_runs_table_name(value: str | None = None) -> str:
+    """Name of the DynamoDB table of inventory run summaries."""
+    return required(INVENTORY_RUNS_TABLE_NAME, value)
+
+
+def inventory_reject_threshold_percent(value: float | None = None) -> float:
+    """Largest share of rejected rows (percent) a snapshot may have and still be sent."""
+    if value is not None:
+        return value
+    return float(required(INVENTORY_REJECT_THRESHOLD_PERCENT))
+
+
+def storefront_request_queue_url(value: str | None = None) -> str:
+    """URL of the storefront request queue (async calls for the storefront dispatcher)."""
+    return required(STOREFRONT_REQUEST_QUEUE_URL, value)
+
+
+def storefront_settings_parameter(value: str | None = None) -> str:
+    """SSM parameter name holding the storefront's provider settings (JSON)."""
+    return required(STOREFRONT_SETTINGS_PARAMETER, value)
+
+
+def storefront_api_key_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the storefront API key."""
+    return required(STOREFRONT_API_KEY_SECRET_NAME, value)
+
+
+def storefront_rate_limit_per_second(value: float | None = None) -> float:
+    """Requests per second the storefront allows this account (its rate limit)."""
+    if value is not None:
+        return value
+    return float(required(STOREFRONT_RATE_LIMIT_PER_SECOND))
+
+
+def storefront_dispatcher_concurrency(value: int | None = None) -> int:
+    """MaximumConcurrency (R) of the storefront dispatcher's SQS event source."""
+    if value is not None:
+        return value
+    return int(required(STOREFRONT_DISPATCHER_CONCURRENCY))
