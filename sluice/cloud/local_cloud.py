@@ -28,6 +28,18 @@ from moto.server import ThreadedMotoServer
 from sluice.clock import Clock, RealClock, ScaledClock
 from sluice.cloud.function_logs import FunctionLogRouter
 from sluice.cloud.settings import CloudSettings
+from sluice.entrypoints import (
+    EventRouter,
+    MotoEventsHook,
+    MotoS3Hook,
+    RetryPolicy,
+    Rule,
+    S3Notification,
+    S3NotificationRouter,
+    Schedule,
+    StatusEventPublisher,
+    Target,
+)
 from sluice.entrypoints.http_api import HttpApi, StageThrottling
 from sluice.entrypoints.http_routes import Route
 from sluice.event_sources import SqsClockPatch, SqsEventSourceConfig, SqsEventSourceMapping
@@ -38,7 +50,7 @@ from sluice.stepfunctions import Integrations, StepFunctionsService, Store
 from sluice.stepfunctions.errors import StateMachineDoesNotExist
 from sluice.stepfunctions.http import StepFunctionsServer
 from sluice.template import AwsClients, TemplateModel, load_template, provision
-from sluice.template.model import FunctionSpec, HttpApiSpec
+from sluice.template.model import FunctionSpec, HttpApiSpec, RuleTarget
 
 LOOPBACK = "127.0.0.1"
 FAKE_CREDENTIALS = {
@@ -85,6 +97,8 @@ class LocalCloud:
         self.runtime: LambdaRuntime | None = None
         self.http_apis: dict[str, HttpApi] = {}
         self.mappings: dict[str, SqsEventSourceMapping] = {}
+        self.events: EventRouter | None = None
+        self.s3_events: S3NotificationRouter | None = None
         self.moto_url = ""
         self.engine_url = ""
         self._stack = ExitStack()
@@ -129,6 +143,7 @@ class LocalCloud:
         self._start_functions(self.model)
         self._deploy_state_machines(self.model)
         self._start_event_sources(self.model)
+        self._start_event_routing(self.model)
         self._start_http_apis(self.model)
 
     def _route_own_logs(self) -> None:
@@ -289,6 +304,67 @@ class LocalCloud:
             self._stack.callback(mapping.stop)
             self.mappings[source.logical_id] = mapping
 
+    def _start_event_routing(self, model: TemplateModel) -> None:
+        """EventBridge rules, schedules, status-change events and S3 notifications."""
+        assert self.runtime is not None and self.engine is not None
+        engine = self.engine
+        region, account = model.stack.region, model.stack.account_id
+        sqs = boto3.client("sqs", endpoint_url=self.moto_url, region_name=region)
+        self.events = EventRouter(
+            invoke=self.runtime.invoke,
+            sqs_client=sqs,
+            start_execution=lambda arn, payload: engine.start_execution(
+                {"stateMachineArn": arn, "input": payload}
+            ),
+            clock=self.clock,
+            account_id=account,
+            region=region,
+        )
+        self._stack.callback(self.events.close)
+        for bus in model.event_buses.values():
+            self.events.put_event_bus(bus.name)
+        for rule in model.event_rules.values():
+            self.events.put_rule(
+                Rule(
+                    name=rule.name,
+                    targets=tuple(_target(target) for target in rule.targets),
+                    event_pattern=rule.event_pattern,
+                    schedule_expression=rule.schedule_expression,
+                    bus_name=rule.bus_name,
+                    state=rule.state,
+                )
+            )
+        for schedule in model.schedules.values():
+            self.events.put_schedule(
+                Schedule(
+                    name=schedule.name,
+                    expression=schedule.expression,
+                    target=_target(schedule.target),
+                    timezone=schedule.timezone,
+                    group_name=schedule.group_name,
+                    state=schedule.state,
+                )
+            )
+        self.on_status_change(StatusEventPublisher(self.events, account, region, self.clock))
+        self._stack.enter_context(MotoEventsHook(self.events))
+        self.s3_events = S3NotificationRouter(
+            invoke=self.runtime.invoke, sqs_client=sqs, clock=self.clock, region=region
+        )
+        self._stack.callback(self.s3_events.close)
+        for bucket in model.buckets.values():
+            for notification in bucket.notifications:
+                filters = dict(notification.filter_rules)
+                self.s3_events.add(
+                    S3Notification(
+                        bucket=bucket.name,
+                        target_arn=notification.target.arn,
+                        events=tuple(notification.events),
+                        prefix=filters.get("prefix", ""),
+                        suffix=filters.get("suffix", ""),
+                    )
+                )
+        self._stack.enter_context(MotoS3Hook(self.s3_events))
+
     def _start_http_apis(self, model: TemplateModel) -> None:
         assert self.runtime is not None
         for api_spec in model.http_apis.values():
@@ -364,6 +440,33 @@ class _EndpointSession:
         return self._session.client(
             service, region_name=region_name, endpoint_url=self._endpoint_url
         )
+
+
+def _target(target: RuleTarget) -> Target:
+    """The router's target for a template rule or schedule target."""
+    policy = RetryPolicy()
+    if target.retry_policy is not None:
+        policy = RetryPolicy(
+            maximum_retry_attempts=(
+                target.retry_policy.maximum_retry_attempts
+                if target.retry_policy.maximum_retry_attempts is not None
+                else policy.maximum_retry_attempts
+            ),
+            maximum_event_age_seconds=(
+                target.retry_policy.maximum_event_age_seconds
+                if target.retry_policy.maximum_event_age_seconds is not None
+                else policy.maximum_event_age_seconds
+            ),
+        )
+    return Target(
+        target_id=target.target_id,
+        arn=target.target.arn,
+        input=target.input,
+        input_path=target.input_path,
+        input_transformer=target.input_transformer,
+        retry_policy=policy,
+        dead_letter_arn=target.dead_letter.arn if target.dead_letter else None,
+    )
 
 
 def _routes(model: TemplateModel, api: HttpApiSpec) -> list[Route]:
