@@ -1,14 +1,21 @@
 """One invocation in its own thread, stopped when it runs past its timeout.
 
-The caller waits on the injected clock. When the timeout passes first, the invocation's answer
-is Lambda's timeout error at once, and the handler's thread is interrupted by raising
-`HandlerTimedOut` in it (`PyThreadState_SetAsyncExc`), again every `INTERRUPT_INTERVAL` real
-seconds while it is still inside the handler. The exception derives from BaseException so an
-`except Exception` in the handler does not swallow it. It is delivered only when the thread
-runs Python bytecode: a thread blocked in C (a long `time.sleep`, a socket read without a
-timeout) stops when that call returns. The concurrency slot is given back (`on_stopped`) only
-when the thread has really left the handler, so a runaway handler keeps its slot, as a Lambda
-instance that has not been torn down yet would.
+Two phases, as in Lambda's execution environment lifecycle
+(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html): `init` (the
+cold start's import; nothing when warm) may take up to `init_timeout`, then `invoke` (the
+handler) has the function's timeout, counted from the moment init finished. Lambda limits init
+to 10 s and, when that is not enough, retries it within the invocation under the function
+timeout; here init simply gets the larger of the two.
+
+The caller waits on the injected clock. When a limit passes first, the invocation's answer is
+Lambda's timeout error at once, and the thread is interrupted by raising `HandlerTimedOut` in it
+(`PyThreadState_SetAsyncExc`), again every `INTERRUPT_INTERVAL` real seconds while it is still
+running user code. The exception derives from BaseException so an `except Exception` in the
+handler does not swallow it. It is delivered only when the thread runs Python bytecode: a
+thread blocked in C (a long `time.sleep`, a socket read without a timeout) stops when that call
+returns. The concurrency slot is given back (`on_stopped`) only when the thread has really left
+the user code, so a runaway handler keeps its slot, as a Lambda instance that has not been torn
+down yet would.
 """
 
 from __future__ import annotations
@@ -46,17 +53,24 @@ class Outcome:
 
 
 class Execution:
-    """Runs `target` in a daemon thread; `wait` returns its outcome or None on timeout."""
+    """Runs `init` then `invoke` in a daemon thread; `wait` returns the outcome, or None when
+    it timed out."""
 
     def __init__(
-        self, name: str, target: Callable[[], Outcome], on_stopped: Callable[[], None]
+        self,
+        name: str,
+        init: Callable[[], Outcome | None],
+        invoke: Callable[[], Outcome],
+        on_stopped: Callable[[], None],
     ) -> None:
-        self._target = target
+        self._init = init
+        self._invoke = invoke
         self._on_stopped = on_stopped
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._lock = threading.Lock()
         self._state = _RUNNING
         self._outcome: Outcome | None = None
+        self._initialized = threading.Event()
         self._done = threading.Event()
         self._stopped = threading.Event()
         self._in_handler = True
@@ -66,9 +80,11 @@ class Execution:
         """Start the thread."""
         self._thread.start()
 
-    def wait(self, clock: Clock, timeout: float) -> Outcome | None:
-        """Wait up to `timeout` clock seconds; None means it timed out (and is being stopped)."""
-        clock.wait(self._done, timeout)
+    def wait(self, clock: Clock, init_timeout: float, timeout: float) -> Outcome | None:
+        """Wait for init (up to `init_timeout`), then for the handler (up to `timeout`), in
+        clock seconds; None means a limit passed (and the thread is being stopped)."""
+        if clock.wait(self._initialized, init_timeout):
+            clock.wait(self._done, timeout)
         with self._lock:
             if self._state == _DONE:
                 return self._outcome
@@ -77,14 +93,13 @@ class Execution:
         threading.Thread(target=self._keep_interrupting, name="lambda-reaper", daemon=True).start()
         return None
 
-    def wait_stopped(self, timeout: float) -> bool:
-        """Wait up to `timeout` real seconds for the thread to leave the handler."""
-        return self._stopped.wait(timeout)
-
     def _run(self) -> None:
         try:
             try:
-                outcome: Outcome | None = self._target()
+                outcome = self._init()
+                self._initialized.set()
+                if outcome is None:
+                    outcome = self._invoke()
             except HandlerTimedOut:
                 outcome = None
             with self._lock:
@@ -127,7 +142,7 @@ class Execution:
         )
 
     def _interrupt(self) -> None:
-        """Raise HandlerTimedOut in the thread (called with the lock held, while in the handler)."""
+        """Raise HandlerTimedOut in the thread (called with the lock held, while in user code)."""
         thread_id = self._thread.ident
         if thread_id is not None and self._in_handler:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(

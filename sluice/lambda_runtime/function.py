@@ -38,13 +38,23 @@ class DeployedFunction:
         self.environment = environment.FunctionEnvironment(self._variables())
         self.log = InvocationLog(kept_records)
 
-    def run(self, event: Any, context: LambdaContext) -> Outcome:
-        """Load the handler if needed, call it and marshal its result (in the caller's thread)."""
+    def initialize(self) -> Outcome | None:
+        """Lambda's init phase: import the handler's module with the function's environment.
+
+        Returns the error to answer with when the import failed (nothing is remembered: the
+        next invocation tries again), None when the handler is ready.
+        """
         with environment.active(self.environment):
             try:
-                handler = self.loader.load()
+                self.loader.load()
             except FaultError as fault:
                 return Outcome(fault_payload(fault, ""), UNHANDLED, fault.error_type)
+        return None
+
+    def run(self, event: Any, context: LambdaContext) -> Outcome:
+        """Lambda's invoke phase: call the loaded handler and marshal its result."""
+        with environment.active(self.environment):
+            handler = self.loader.load()
             try:
                 result = handler(event, context)
             except HandlerTimedOut:

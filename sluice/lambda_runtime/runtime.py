@@ -44,6 +44,8 @@ from sluice.lambda_runtime.result import InvocationResult
 REQUEST_RESPONSE = "RequestResponse"
 EVENT = "Event"
 DRY_RUN = "DryRun"
+# https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html (Init phase)
+INIT_TIMEOUT_SECONDS = 10
 
 # name | partial ARN (account:function:name) | full ARN, each with an optional qualifier.
 _FUNCTION_REFERENCE = re.compile(
@@ -147,25 +149,16 @@ class LambdaRuntime:
         cold_start = not function.loader.loaded
         started_at = self.clock.now()
         started = self.clock.monotonic()
-        context = LambdaContext(
-            aws_request_id=request_id,
-            function_name=config.name,
-            function_version=LATEST,
-            invoked_function_arn=invoked_arn,
-            memory_limit_in_mb=config.memory_mb,
-            log_group_name=config.log_group_name,
-            log_stream_name=function.log_stream_name,
-            clock=self.clock,
-            deadline=started + config.timeout_seconds,
-        )
         logger.debug("START RequestId: %s Version: %s (%s)", request_id, LATEST, config.name)
         execution = Execution(
             f"lambda-{config.name}-{request_id[:8]}",
-            lambda: function.run(event, context),
+            function.initialize,
+            lambda: function.run(event, self._context(function, request_id, invoked_arn)),
             lambda: self._limiter.release(config.name),
         )
         execution.start()
-        outcome = execution.wait(self.clock, config.timeout_seconds)
+        init_timeout = max(INIT_TIMEOUT_SECONDS, config.timeout_seconds)
+        outcome = execution.wait(self.clock, init_timeout, config.timeout_seconds)
         if outcome is None:
             logger.error(timeout_log_line(self.clock.now(), request_id, config.timeout_seconds))
             outcome = Outcome(
@@ -198,6 +191,23 @@ class LambdaRuntime:
             payload=outcome.payload,
             function_error=outcome.function_error,
             executed_version=LATEST,
+        )
+
+    def _context(
+        self, function: DeployedFunction, request_id: str, invoked_arn: str
+    ) -> LambdaContext:
+        """The context of an invocation whose handler starts now."""
+        config = function.config
+        return LambdaContext(
+            aws_request_id=request_id,
+            function_name=config.name,
+            function_version=LATEST,
+            invoked_function_arn=invoked_arn,
+            memory_limit_in_mb=config.memory_mb,
+            log_group_name=config.log_group_name,
+            log_stream_name=function.log_stream_name,
+            clock=self.clock,
+            deadline=self.clock.monotonic() + config.timeout_seconds,
         )
 
     def _resolve(self, reference: str) -> DeployedFunction:

@@ -27,6 +27,17 @@ def test_given_two_functions_with_conflicting_variables_running_at_once_then_eac
     assert red["processVariable"] == blue["processVariable"] == "from-the-process"
 
 
+def test_given_a_functions_region_and_endpoint_then_boto3_in_the_handler_uses_them(runtime):
+    settings = {"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}
+    config = function("boto", "boto", region="eu-west-1", environment=settings, timeout_seconds=60)
+    runtime.deploy(config)
+
+    seen = runtime.invoke("boto", {}).payload
+
+    assert seen == {"region": "eu-west-1", "endpoint": "http://127.0.0.1:4566"}
+    assert os.environ.get("AWS_ENDPOINT_URL") is None
+
+
 def test_given_an_invocation_then_lambda_reserved_variables_are_set(runtime, probe):
     runtime.deploy(function("red", "env", environment={"COLOR": "red"}))
 

@@ -65,3 +65,25 @@ def test_given_a_handler_that_swallows_the_interrupt_then_its_slot_stays_taken_u
     assert timed_out.payload["errorType"] == "Sandbox.Timedout"
     assert eventually(lambda: runtime.running("stubborn") == 0)
     assert runtime.invoke("stubborn", {"key": "release"}).payload == {"released": True}
+
+
+def test_given_a_cold_start_longer_than_the_timeout_but_within_10_s_then_the_invoke_succeeds(
+    runtime,
+):
+    settings = {"SLOW_INIT_SECONDS": "0.03"}
+    runtime.deploy(function("slow", "slow_init", timeout_seconds=1, environment=settings))
+
+    result = runtime.invoke("slow", {"ok": True})
+
+    assert result.function_error is None
+    assert result.payload == {"ok": True}
+
+
+def test_given_a_cold_start_longer_than_10_s_then_the_invoke_times_out(runtime):
+    settings = {"SLOW_INIT_SECONDS": "0.3"}
+    runtime.deploy(function("slow", "slow_init", timeout_seconds=3, environment=settings))
+
+    result = runtime.invoke("slow", {})
+
+    assert result.payload["errorType"] == "Sandbox.Timedout"
+    assert eventually(lambda: runtime.running("slow") == 0)
