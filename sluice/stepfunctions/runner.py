@@ -22,6 +22,7 @@ from sluice.stepfunctions.runtime.executor import run_scope
 from sluice.stepfunctions.runtime.history import EventCursor, HistoryRecorder
 from sluice.stepfunctions.runtime.processing import JSONPATH
 from sluice.stepfunctions.runtime.scope import Scope
+from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
 from sluice.stepfunctions.store import Store
 
 LOG = logging.getLogger(__name__)
@@ -86,8 +87,8 @@ class ExecutionRunner:
         )
 
     def start(self) -> None:
-        """Run the execution on its own thread."""
-        threading.Thread(target=self.run, name=f"sfn-{self.record.name}", daemon=True).start()
+        """Run the execution on an engine worker thread."""
+        ENGINE_WORKERS.submit(self.run)
 
     def run(self) -> None:
         """Run the execution on this thread until it closes."""
@@ -134,7 +135,12 @@ class ExecutionRunner:
     ) -> bool:
         updates = {**updates, "stop_date": self._clock.now()}
         closed = self.recorder.close(
-            event_type, key, details, updates, lambda: self._on_closed(self.record.arn)
+            event_type,
+            key,
+            details,
+            updates,
+            lambda: self._on_closed(self.record.arn),
+            keep_checkpoints=updates["status"] != "SUCCEEDED",
         )
         if closed:
             self.cancellation.cancel()

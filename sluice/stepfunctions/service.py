@@ -449,6 +449,9 @@ class StepFunctionsService:
     def get_execution_history(self, request: dict[str, Any]) -> dict[str, Any]:
         """GetExecutionHistory."""
         record = self._execution(request.get("executionArn"))
+        runner = self._runners.get(record.arn)
+        if runner is not None:
+            runner.recorder.sync()
         events = [event.to_api() for event in self.store.get_history(record.arn)]
         if request.get("reverseOrder"):
             events.reverse()

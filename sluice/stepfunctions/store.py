@@ -90,6 +90,7 @@ class Transition:
     events: list[HistoryEvent]
     execution_updates: dict[str, Any] | None = None
     checkpoints: list[ScopeCheckpoint] | None = None
+    forgotten_scopes: list[str] | None = None
 
 
 class Store:
@@ -176,11 +177,16 @@ class Store:
             _insert_events(db, record.arn, events)
 
     def commit(self, execution_arn: str, transition: Transition) -> None:
-        """Write a transition's history events, execution fields and checkpoints in one go."""
+        """Write a transition's history events, execution fields and checkpoints in one go.
+
+        Checkpoints under `forgotten_scopes` prefixes are deleted before the new ones are put.
+        """
         with self._transaction() as db:
             _insert_events(db, execution_arn, transition.events)
             if transition.execution_updates:
                 _update_execution(db, execution_arn, transition.execution_updates)
+            for prefix in transition.forgotten_scopes or ():
+                _delete_checkpoints_under(db, execution_arn, prefix)
             for checkpoint in transition.checkpoints or ():
                 _put_checkpoint(db, checkpoint)
 
@@ -253,14 +259,6 @@ class Store:
         with self._transaction() as db:
             for checkpoint in checkpoints:
                 _put_checkpoint(db, checkpoint)
-
-    def delete_checkpoints_under(self, execution_arn: str, prefix: str) -> None:
-        """Forget the checkpoints of every scope nested under `prefix`."""
-        with self._transaction() as db:
-            db.execute(
-                "DELETE FROM scopes WHERE execution_arn = ? AND substr(scope, 1, ?) = ?",
-                (execution_arn, len(prefix), prefix),
-            )
 
     # Task tokens
 
@@ -353,6 +351,13 @@ def _update_execution(db: sqlite3.Connection, arn: str, updates: dict[str, Any])
     values = [_ts(v) if isinstance(v, datetime) else v for v in updates.values()]
     assignments = ", ".join(f"{column} = ?" for column in updates)
     db.execute(f"UPDATE executions SET {assignments} WHERE arn = ?", (*values, arn))
+
+
+def _delete_checkpoints_under(db: sqlite3.Connection, execution_arn: str, prefix: str) -> None:
+    db.execute(
+        "DELETE FROM scopes WHERE execution_arn = ? AND substr(scope, 1, ?) = ?",
+        (execution_arn, len(prefix), prefix),
+    )
 
 
 def _put_checkpoint(db: sqlite3.Connection, checkpoint: ScopeCheckpoint) -> None:

@@ -30,9 +30,12 @@ Step = str | int
 """One step of a reference path: an object key or an array index."""
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def to_json(value: Any) -> str:
     """Serialise a value as Step Functions prints it in causes: compact JSON."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
 
 
 def _normalized(steps: tuple[Step, ...]) -> str:

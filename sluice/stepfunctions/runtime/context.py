@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 
 def iso_time(value: datetime) -> str:
     """Format a time as Step Functions does in the context object (`2024-01-01T00:00:00.000Z`)."""
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
+        f"{value.second:02d}.{value.microsecond // 1000:03d}Z"
+    )
 
 
 @dataclass
@@ -26,6 +30,26 @@ class ExecutionInfo:
     redrive_count: int = 0
     redrive_time: datetime | None = None
 
+    @cached_property
+    def execution_context(self) -> dict[str, Any]:
+        """`$$.Execution`, built once (context objects share it and never change it)."""
+        execution: dict[str, Any] = {
+            "Id": self.arn,
+            "Input": self.input,
+            "Name": self.name,
+            "RoleArn": self.role_arn,
+            "StartTime": iso_time(self.start_time),
+            "RedriveCount": self.redrive_count,
+        }
+        if self.redrive_time is not None:
+            execution["RedriveTime"] = iso_time(self.redrive_time)
+        return execution
+
+    @cached_property
+    def state_machine_context(self) -> dict[str, Any]:
+        """`$$.StateMachine`, built once."""
+        return {"Id": self.state_machine_arn, "Name": self.state_machine_name}
+
 
 def context_object(
     info: ExecutionInfo,
@@ -36,24 +60,14 @@ def context_object(
     map_item: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the context object of one state visit."""
-    execution: dict[str, Any] = {
-        "Id": info.arn,
-        "Input": info.input,
-        "Name": info.name,
-        "RoleArn": info.role_arn,
-        "StartTime": iso_time(info.start_time),
-        "RedriveCount": info.redrive_count,
-    }
-    if info.redrive_time is not None:
-        execution["RedriveTime"] = iso_time(info.redrive_time)
     context: dict[str, Any] = {
-        "Execution": execution,
+        "Execution": info.execution_context,
         "State": {
             "EnteredTime": iso_time(entered_time),
             "Name": state_name,
             "RetryCount": retry_count,
         },
-        "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
+        "StateMachine": info.state_machine_context,
     }
     if task_token is not None:
         context["Task"] = {"Token": task_token}

@@ -16,6 +16,7 @@ from sluice.stepfunctions.records import ScopeCheckpoint
 from sluice.stepfunctions.runtime.context import ExecutionInfo
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
 from sluice.stepfunctions.runtime.history import HistoryRecorder
+from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
 from sluice.stepfunctions.store import Store
 
 if TYPE_CHECKING:
@@ -68,19 +69,23 @@ class ExecutionRuntime:
         self.task_invoker: Callable[[TaskCall], Any] = call_integration
 
     def checkpoint(self, scope: str) -> ScopeCheckpoint | None:
-        """The recorded checkpoint of a scope of this execution, if any."""
-        if self.store is None:
-            return None
+        """The latest checkpoint of a scope of this execution, if any."""
+        buffered = self.recorder.buffered_checkpoint(scope)
+        if buffered is not None or self.store is None:
+            return buffered
         return self.store.get_checkpoint(self.info.arn, scope)
+
+    def save_checkpoint(self, checkpoint: ScopeCheckpoint) -> None:
+        """Record where a scope stands (written with the next flush of the history)."""
+        self.recorder.checkpoint(checkpoint)
 
     def forget_checkpoints(self, prefix: str) -> None:
         """Forget the checkpoints of scopes under `prefix` (a Map or Parallel entered afresh)."""
-        if self.store is not None:
-            self.store.delete_checkpoints_under(self.info.arn, prefix)
+        self.recorder.forget(prefix)
 
-    def flush(self, checkpoints: list[ScopeCheckpoint] | None = None) -> None:
-        """Write buffered history events (and checkpoints) now."""
-        self.recorder.flush(checkpoints)
+    def flush(self) -> None:
+        """Write buffered history events and checkpoints now (before effects and waits)."""
+        self.recorder.flush()
 
     def _remaining(self) -> float | None:
         if self.deadline is None:
@@ -157,7 +162,7 @@ class ExecutionRuntime:
                 outcome.error = error
             done.set()
 
-        threading.Thread(target=target, name="sfn-task", daemon=True).start()
+        ENGINE_WORKERS.submit(target)
         if not self.wait_until(done, deadline, cancellation):
             raise StatesError("States.Timeout", "")
         if outcome.error is not None:

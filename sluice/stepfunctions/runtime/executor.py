@@ -59,25 +59,27 @@ def run_scope(
         name, data, resuming = checkpoint.state, checkpoint.input, True
         scope.reset_variables(checkpoint.variables)
     arn = runtime.info.arn
+    data_json = None
     while True:
         runtime.check(scope.cancellation)
-        runtime.flush([ScopeCheckpoint(arn, scope.key, RUNNING, name, data, scope.variables)])
+        variables = scope.variables
+        runtime.save_checkpoint(ScopeCheckpoint(arn, scope.key, RUNNING, name, data, variables))
         try:
-            outcome = run_state(runtime, scope, name, states[name], data, resuming)
+            outcome = run_state(runtime, scope, name, states[name], data, resuming, data_json)
         except StatesError:
-            runtime.flush([ScopeCheckpoint(arn, scope.key, FAILED, name, data, scope.variables)])
+            runtime.save_checkpoint(
+                ScopeCheckpoint(arn, scope.key, FAILED, name, data, scope.variables)
+            )
             raise
         resuming = False
         if outcome.next_state is None:
-            runtime.flush(
-                [
-                    ScopeCheckpoint(
-                        arn, scope.key, SUCCEEDED, name, data, scope.variables, outcome.output
-                    )
-                ]
+            runtime.save_checkpoint(
+                ScopeCheckpoint(
+                    arn, scope.key, SUCCEEDED, name, data, scope.variables, outcome.output
+                )
             )
             return outcome.output
-        name, data = outcome.next_state, outcome.output
+        name, data, data_json = outcome.next_state, outcome.output, outcome.output_json
 
 
 def run_state(
@@ -87,15 +89,23 @@ def run_state(
     state: dict[str, Any],
     data: Any,
     resuming: bool = False,
+    data_json: str | None = None,
 ) -> StateOutcome:
-    """Run one state with its retriers and catchers, recording its entered/exited events."""
+    """Run one state with its retriers and catchers, recording its entered/exited events.
+
+    `data_json`, when given, is `data` already serialised (the previous state's output).
+    """
     state_type = state["Type"]
     language = io.query_language(state, scope.query_language)
     entered = runtime.clock.now()
     scope.cursor.add(
         f"{state_type}StateEntered",
         "stateEnteredEventDetails",
-        {"name": name, "input": to_json(data), "inputDetails": _TRUNCATED},
+        {
+            "name": name,
+            "input": to_json(data) if data_json is None else data_json,
+            "inputDetails": _TRUNCATED,
+        },
     )
     retriers = state.get("Retry", []) if state_type in _HANDLES_ERRORS else []
     attempts = [0] * len(retriers)
@@ -123,6 +133,7 @@ def run_state(
     scope.assign(outcome.assigned)
     if state_type != "Fail":
         output_json = to_json(outcome.output)
+        outcome.output_json = output_json
         if len(output_json.encode()) > MAX_PAYLOAD_BYTES:
             raise StatesError(
                 "States.DataLimitExceeded",

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from sluice.stepfunctions.errors import StatesError
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
+from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
 
 # The most threads one Map or Parallel state uses when its MaxConcurrency is 0 (unbounded).
 DEFAULT_WORKERS = 40
@@ -25,9 +26,10 @@ def fan_out(
 ) -> dict[int, Any]:
     """Run `work(index, item, cancellation)` for every job, at most `max_concurrency` at once.
 
-    Jobs are pulled lazily, so a streamed source is never read ahead of the workers. With
-    `stop_on_error` the first StatesError cancels the remaining jobs and is raised; otherwise
-    errors are returned in place of results. `size`, when known, bounds the thread count.
+    The calling thread works too, helped by pooled worker threads. Jobs are pulled lazily, so a
+    streamed source is never read ahead of the workers. With `stop_on_error` the first
+    StatesError cancels the remaining jobs and is raised; otherwise errors are returned in place
+    of results. `size`, when known, bounds the thread count.
     """
     group = parent.child()
     iterator = iter(jobs)
@@ -64,16 +66,11 @@ def fan_out(
     workers = max_concurrency if max_concurrency > 0 else DEFAULT_WORKERS
     if size is not None:
         workers = max(1, min(workers, size))
-    if workers == 1:
-        worker()
-    else:
-        threads = [
-            threading.Thread(target=worker, name="sfn-fanout", daemon=True) for _ in range(workers)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    helpers_done = _Countdown(workers - 1)
+    for _ in range(workers - 1):
+        ENGINE_WORKERS.submit(lambda: _run_then(worker, helpers_done))
+    worker()
+    helpers_done.wait()
     parent.check()
     if first_error:
         error = first_error[0]
@@ -81,3 +78,32 @@ def fan_out(
             raise StatesError("States.Runtime", "A branch was stopped")
         raise error
     return results
+
+
+class _Countdown:
+    """Becomes done once `count` helpers have finished."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        if count <= 0:
+            self._done.set()
+
+    def finished(self) -> None:
+        """Record that one helper has finished."""
+        with self._lock:
+            self._count -= 1
+            if self._count == 0:
+                self._done.set()
+
+    def wait(self) -> None:
+        """Block until every helper has finished."""
+        self._done.wait()
+
+
+def _run_then(work: Callable[[], None], countdown: _Countdown) -> None:
+    try:
+        work()
+    finally:
+        countdown.finished()

@@ -1,4 +1,12 @@
-"""History of one execution: numbered events, buffered and written with the transition's state."""
+"""History of one execution: numbered events and scope checkpoints, buffered and written together.
+
+Pure states (Pass, Choice, Succeed, inline flow) only buffer: events and the latest checkpoint
+of each scope are written in one transaction when the execution is about to have an effect
+outside itself or to wait (a task call, a Wait state, a retry interval, a map run), when it
+closes, when a reader asks for its history, and whenever the buffer grows past
+`FLUSH_EVENTS`. What is in the store is therefore always a consistent prefix: the history up
+to a point and the checkpoints that let a restarted engine resume from there.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +19,12 @@ from sluice.stepfunctions.records import HistoryEvent, ScopeCheckpoint
 from sluice.stepfunctions.runtime.control import ExecutionStopped
 from sluice.stepfunctions.store import Store, Transition
 
+# Buffered events written at once at most; bounds memory and staleness of long pure loops.
+FLUSH_EVENTS = 512
+
 
 class HistoryRecorder:
-    """Numbers an execution's events, buffers them and flushes them with checkpoints.
+    """Numbers an execution's events, buffers them with checkpoints and writes them in batches.
 
     Once `close` has recorded the closing event (success, failure, abort, time-out) further
     events raise ExecutionStopped, so a thread still running a stopped execution records nothing.
@@ -28,6 +39,9 @@ class HistoryRecorder:
         self._lock = threading.Lock()
         self._next_id = last_event_id + 1
         self._buffer: list[HistoryEvent] = []
+        self._checkpoints: dict[str, ScopeCheckpoint] = {}
+        self._forgotten: list[str] = []
+        self._wrote_checkpoints = False
         self._closed = False
         self.event_count = last_event_id
 
@@ -47,7 +61,10 @@ class HistoryRecorder:
         with self._lock:
             if self._closed:
                 raise ExecutionStopped()
-            return self._append(event_type, previous_event_id, details_key, details)
+            event_id = self._append(event_type, previous_event_id, details_key, details)
+            if len(self._buffer) >= FLUSH_EVENTS:
+                self._write()
+            return event_id
 
     def _append(
         self,
@@ -66,18 +83,48 @@ class HistoryRecorder:
         )
         return event_id
 
-    def flush(
-        self,
-        checkpoints: list[ScopeCheckpoint] | None = None,
-        execution_updates: dict[str, Any] | None = None,
-    ) -> None:
-        """Write the buffered events, checkpoints and execution fields in one transaction."""
+    def checkpoint(self, checkpoint: ScopeCheckpoint) -> None:
+        """Buffer a scope's checkpoint, replacing the one buffered for that scope before."""
         with self._lock:
             if self._closed:
                 raise ExecutionStopped()
-            events, self._buffer = self._buffer, []
-            if self._store is not None and (events or checkpoints or execution_updates):
-                self._store.commit(self._arn, Transition(events, execution_updates, checkpoints))
+            self._checkpoints[checkpoint.scope] = checkpoint
+
+    def forget(self, prefix: str) -> None:
+        """Forget the checkpoints of every scope under `prefix`, buffered or written."""
+        with self._lock:
+            for scope in [scope for scope in self._checkpoints if scope.startswith(prefix)]:
+                del self._checkpoints[scope]
+            self._forgotten.append(prefix)
+
+    def buffered_checkpoint(self, scope: str) -> ScopeCheckpoint | None:
+        """The checkpoint of `scope` not written yet, if any."""
+        with self._lock:
+            return self._checkpoints.get(scope)
+
+    def flush(self, execution_updates: dict[str, Any] | None = None) -> None:
+        """Write the buffered events and checkpoints (and execution fields) in one transaction."""
+        with self._lock:
+            if self._closed:
+                raise ExecutionStopped()
+            self._write(execution_updates)
+
+    def sync(self) -> None:
+        """Write what is buffered so readers see it (a no-op once the execution closed)."""
+        with self._lock:
+            if not self._closed:
+                self._write()
+
+    def _write(self, execution_updates: dict[str, Any] | None = None) -> None:
+        events, self._buffer = self._buffer, []
+        checkpoints, self._checkpoints = self._checkpoints, {}
+        forgotten, self._forgotten = self._forgotten, []
+        self._wrote_checkpoints = self._wrote_checkpoints or bool(checkpoints)
+        if self._store is not None and (events or checkpoints or forgotten or execution_updates):
+            self._store.commit(
+                self._arn,
+                Transition(events, execution_updates, list(checkpoints.values()), forgotten),
+            )
 
     def close(
         self,
@@ -86,15 +133,21 @@ class HistoryRecorder:
         details: dict[str, Any] | None,
         execution_updates: dict[str, Any],
         on_closed: Callable[[], None] | None = None,
+        keep_checkpoints: bool = True,
     ) -> bool:
-        """Record the closing event and status unless already closed; return whether it did."""
+        """Record the closing event and status unless already closed; return whether it did.
+
+        Without `keep_checkpoints` (an execution that succeeded can never be redriven) the
+        buffered checkpoints are dropped and the written ones deleted.
+        """
         with self._lock:
             if self._closed:
                 return False
+            if not keep_checkpoints:
+                self._checkpoints.clear()
+                self._forgotten = [""] if self._wrote_checkpoints else []
             self._append(event_type, self._next_id - 1, details_key, details)
-            events, self._buffer = self._buffer, []
-            if self._store is not None:
-                self._store.commit(self._arn, Transition(events, execution_updates))
+            self._write(execution_updates)
             self._closed = True
         if on_closed is not None:
             on_closed()

@@ -39,9 +39,9 @@ class Scope:
         return self._visible
 
     def assign(self, values: dict[str, Any]) -> None:
-        """Set variables of this scope."""
+        """Set variables of this scope (a new dict, so checkpoints holding the old one keep it)."""
         if values:
-            self.variables.update(values)
+            self.variables = {**self.variables, **values}
             self._visible = {**self._outer, **self.variables}
 
     def reset_variables(self, variables: dict[str, Any]) -> None:

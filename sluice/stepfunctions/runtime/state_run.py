@@ -15,11 +15,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class StateOutcome:
-    """What a state produced: its output, the next state (None at the end), its assignments."""
+    """What a state produced: its output, the next state (None at the end), its assignments.
+
+    `output_json` is the output serialised, once the executor has done it for the history.
+    """
 
     output: Any
     next_state: str | None
     assigned: dict[str, Any] = field(default_factory=dict)
+    output_json: str | None = None
 
 
 def next_state(state: dict[str, Any]) -> str | None:
