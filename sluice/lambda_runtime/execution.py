@@ -7,7 +7,9 @@ handler) has the function's timeout, counted from the moment init finished. Lamb
 to 10 s and, when that is not enough, retries it within the invocation under the function
 timeout; here init simply gets the larger of the two.
 
-The caller waits on the injected clock. When a limit passes first, the invocation's answer is
+The caller waits on the injected clock through `sluice.timeouts.wait_for_work`: under a
+ScaledClock a limit also allows for the handler's real compute, which a time scale does not
+speed up (see that module). When a limit passes first, the invocation's answer is
 Lambda's timeout error at once, and the thread is interrupted by raising `HandlerTimedOut` in it
 (`PyThreadState_SetAsyncExc`), again every `INTERRUPT_INTERVAL` real seconds while it is still
 running user code. The exception derives from BaseException so an `except Exception` in the
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sluice.clock import Clock
+from sluice.timeouts import wait_for_work
 
 INTERRUPT_INTERVAL = 0.05
 INTERRUPT_ATTEMPTS = 200
@@ -83,8 +86,8 @@ class Execution:
     def wait(self, clock: Clock, init_timeout: float, timeout: float) -> Outcome | None:
         """Wait for init (up to `init_timeout`), then for the handler (up to `timeout`), in
         clock seconds; None means a limit passed (and the thread is being stopped)."""
-        if clock.wait(self._initialized, init_timeout):
-            clock.wait(self._done, timeout)
+        if wait_for_work(clock, self._initialized, init_timeout):
+            wait_for_work(clock, self._done, timeout)
         with self._lock:
             if self._state == _DONE:
                 return self._outcome

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from sluice.clock import ScaledClock
+from sluice.clock import ScaledClock, VirtualClock
 from sluice.lambda_runtime import LambdaRuntime, environment
 from tests.unit.lambda_runtime.support import PROBE_LAYER
 
@@ -31,6 +31,20 @@ def probe() -> Iterator[ModuleType]:
 def runtime() -> Iterator[LambdaRuntime]:
     """A runtime on a clock 100 times faster than real time."""
     lambda_runtime = LambdaRuntime(clock=ScaledClock(SCALE))
+    yield lambda_runtime
+    lambda_runtime.close()
+
+
+@pytest.fixture
+def virtual_clock() -> VirtualClock:
+    """A clock that moves only when the test advances it."""
+    return VirtualClock()
+
+
+@pytest.fixture
+def virtual_runtime(virtual_clock: VirtualClock) -> Iterator[LambdaRuntime]:
+    """A runtime on the virtual clock: timeouts fire exactly when the test says."""
+    lambda_runtime = LambdaRuntime(clock=virtual_clock)
     yield lambda_runtime
     lambda_runtime.close()
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sluice.lambda_runtime import FunctionConfig
+from sluice.clock import VirtualClock
+from sluice.lambda_runtime import FunctionConfig, InvocationResult, LambdaRuntime
 
 HANDLERS = Path(__file__).parent / "handlers"
 PROBE_LAYER = (HANDLERS / "probe_layer" / "python").resolve()
@@ -28,3 +30,17 @@ def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
             return True
         pause.wait(0.005)
     return condition()
+
+
+def invoke_while_advancing(
+    runtime: LambdaRuntime, clock: VirtualClock, reference: str, payload: Any, step: float = 0.5
+) -> InvocationResult:
+    """Invoke on another thread, moving the virtual clock `step` s every few ms until it returns."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(runtime.invoke, reference, payload)
+        for _ in range(1000):
+            try:
+                return future.result(timeout=0.003)
+            except TimeoutError:
+                clock.advance(step)
+        return future.result(timeout=5)

@@ -1,11 +1,13 @@
-"""Spends SLOW_INIT_SECONDS (real seconds, from its environment) importing, then echoes."""
+"""Holds its import (the init phase) until the gate named by SLOW_INIT_GATE opens."""
 
 import os
-import time
 
-_deadline = time.monotonic() + float(os.environ["SLOW_INIT_SECONDS"])
-while time.monotonic() < _deadline:
-    time.sleep(0.002)
+import lambda_probe
+
+_gate = os.environ["SLOW_INIT_GATE"]
+lambda_probe.note(_gate, "init started")
+while not lambda_probe.event(_gate).wait(0.002):
+    pass
 
 
 def handler(event, context):
