@@ -1,8 +1,10 @@
 """JSONata mode: `{% expression %}` strings evaluated with `$states`, variables and AWS's functions.
 
 A string is an expression exactly when it starts with `{%` and ends with `%}` (no surrounding
-whitespace allowed); any other string is a literal. Each expression is compiled once per
-thread (cached) with Step Functions' extra functions registered: `$partition`, `$range`,
+whitespace allowed); any other string is a literal. jsonatapy's compiled programs belong to
+the thread that made them: using or even dropping one on another thread fails. So all JSONata
+work runs on one dedicated thread (`_JsonataThread`), which compiles each expression once
+(cached) with Step Functions' extra functions registered: `$partition`, `$range`,
 `$hash`, `$random` (with an optional seed), `$uuid` and `$parse`; `$eval` is not supported.
 Evaluation errors and undefined results raise `States.QueryEvaluationError`. Inputs are never
 mutated.
@@ -11,11 +13,15 @@ https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
 
 from __future__ import annotations
 
+import atexit
 import json
+import queue
 import random
 import re
 import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 import jsonatapy
@@ -27,8 +33,8 @@ _OPEN = "{%"
 _CLOSE = "%}"
 _REFERENCED_NAME = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STATES = "states"
-_MAX_CACHED_PER_THREAD = 4096
-_per_thread = threading.local()
+_MAX_CACHED = 4096
+_STOP_WAIT_SECONDS = 2.0
 _HOST_ERROR_PREFIX = re.compile(r"^host function raised \w+: ")
 
 
@@ -161,28 +167,77 @@ def _query_error(detail: str) -> StatesError:
     return StatesError("States.QueryEvaluationError", f"The JSONata expression {detail}")
 
 
-def compile_jsonata(expression: str) -> CompiledJsonata:
-    """Compile a bare JSONata expression once per thread (cached); ValueError if it does not parse.
+class _JsonataThread:
+    """The one thread that owns every compiled program and runs every evaluation."""
 
-    The cache is per thread because jsonatapy's compiled programs may only be used by the
-    thread that compiled them (using one from another thread panics).
-    """
-    programs: dict[str, CompiledJsonata] | None = getattr(_per_thread, "programs", None)
-    if programs is None:
-        programs = _per_thread.programs = {}
-    compiled = programs.get(expression)
-    if compiled is None:
-        if len(programs) >= _MAX_CACHED_PER_THREAD:
-            programs.clear()
-        compiled = programs[expression] = CompiledJsonata(expression)
-    return compiled
+    def __init__(self) -> None:
+        self._requests: queue.SimpleQueue[tuple[Future, Callable[..., Any], tuple] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._programs: dict[str, CompiledJsonata] = {}
+
+    def call(self, function: Callable[..., Any], *arguments: Any) -> Any:
+        """Run `function(*arguments)` on the JSONata thread and return (or raise) its outcome."""
+        if threading.current_thread() is self._thread:
+            return function(*arguments)
+        self._ensure_started()
+        outcome: Future = Future()
+        self._requests.put((outcome, function, arguments))
+        return outcome.result()
+
+    def compiled(self, expression: str) -> CompiledJsonata:
+        """The cached program of `expression` (only ever called on the JSONata thread)."""
+        program = self._programs.get(expression)
+        if program is None:
+            if len(self._programs) >= _MAX_CACHED:
+                self._programs.clear()
+            program = self._programs[expression] = CompiledJsonata(expression)
+        return program
+
+    def stop(self) -> None:
+        """Drop the programs on their own thread and end it (at interpreter exit)."""
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._requests.put(None)
+            thread.join(_STOP_WAIT_SECONDS)
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._serve, name="sluice-jsonata", daemon=True
+                )
+                self._thread.start()
+                atexit.register(self.stop)
+
+    def _serve(self) -> None:
+        while True:
+            request = self._requests.get()
+            if request is None:
+                self._programs.clear()
+                return
+            outcome, function, arguments = request
+            try:
+                outcome.set_result(function(*arguments))
+            except BaseException as error:
+                outcome.set_exception(error)
+
+
+_JSONATA = _JsonataThread()
+
+
+def compile_jsonata(expression: str) -> None:
+    """Check that a bare JSONata expression compiles (and cache it); ValueError if it does not."""
+    _JSONATA.call(_JSONATA.compiled, expression)
 
 
 def _compiled(text: str) -> CompiledJsonata:
     """The compiled expression of a `{% ... %}` string; a query error if it does not parse."""
     expression = text[len(_OPEN) : -len(_CLOSE)]
     try:
-        return compile_jsonata(expression)
+        return _JSONATA.compiled(expression)
     except ValueError as error:
         raise _query_error(f"'{expression.strip()}' could not be parsed: {error}") from error
 
@@ -193,14 +248,23 @@ def render_jsonata(template: Any, states: dict, variables: dict) -> Any:
     `states` is the `$states` object (`input`, `result`, `errorOutput`, `context`);
     `variables` maps workflow variable names to their values.
     """
+    if isinstance(template, str) and not is_jsonata(template):
+        return template
+    if not isinstance(template, str | dict | list):
+        return template
+    return _JSONATA.call(_render, template, states, variables)
+
+
+def _render(template: Any, states: dict, variables: dict) -> Any:
+    """`render_jsonata` on the JSONata thread."""
     if isinstance(template, str):
         if is_jsonata(template):
             return _compiled(template).evaluate(states, variables)
         return template
     if isinstance(template, dict):
-        return {key: render_jsonata(value, states, variables) for key, value in template.items()}
+        return {key: _render(value, states, variables) for key, value in template.items()}
     if isinstance(template, list):
-        return [render_jsonata(item, states, variables) for item in template]
+        return [_render(item, states, variables) for item in template]
     return template
 
 

@@ -97,9 +97,23 @@ def test_template_and_states_are_not_mutated():
     assert STATES["input"]["order"]["id"] == "o-1"
 
 
-def test_expression_is_compiled_once():
-    """GIVEN the same expression twice WHEN compiled THEN the cached program is reused."""
-    assert compile_jsonata("1 + 2") is compile_jsonata("1 + 2")
+def test_compile_jsonata_reports_an_expression_that_does_not_parse():
+    """GIVEN a broken expression WHEN checked THEN ValueError; a good one passes."""
+    compile_jsonata("1 + 2")
+    with pytest.raises(ValueError):
+        compile_jsonata("1 +")
+
+
+def test_jsonata_from_many_threads_is_evaluated_without_crossing_threads():
+    """GIVEN threads that evaluate and then end WHEN their work is done THEN all results are
+    right and no compiled program was used or dropped on a thread that did not make it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def evaluate(number: int) -> int:
+        return render_jsonata("{% $states.input.n * 2 %}", {"input": {"n": number}}, {})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(evaluate, range(50))) == [n * 2 for n in range(50)]
 
 
 def test_undefined_result_is_query_evaluation_error():
