@@ -6,13 +6,16 @@ STAMP := $(VENV)/.installed
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: test lint unit bench build validate clean
+.PHONY: run test lint unit bench build validate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sluice run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

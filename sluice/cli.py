@@ -219,6 +219,7 @@ def _print_report(report: Report) -> None:
     rows = [
         ("orders accepted (202)", str(report.accepted)),
         ("duplicates absorbed (200)", str(report.duplicates_absorbed)),
+        ("webhook redeliveries after 5xx/429", str(report.redeliveries)),
         ("task retries", str(report.retries)),
         ("retried errors", ", ".join(f"{e} {n}" for e, n in report.retried_errors.items())),
         ("ERP 429 throttles", str(report.erp_throttled)),

@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from sluice.clock import Clock, RealClock, ScaledClock
@@ -163,6 +164,9 @@ class LocalCloud:
             logger.addHandler(handler)
             self._stack.callback(_restore_logger, logger, handler, saved)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # Handlers share their boto3 clients across concurrent invocations in this process
+        # (on Lambda each environment runs one at a time): full pools are expected here.
+        logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
 
     def _start_moto(self) -> None:
         server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
@@ -426,6 +430,10 @@ class LocalCloud:
         return self.settings.state_dir / name
 
 
+# Every execution thread shares the engine's clients: more pooled connections than boto3's 10.
+_POOLED = Config(max_pool_connections=64)
+
+
 class _EndpointSession:
     """A boto3 session stand-in whose clients all reach one endpoint (moto's server)."""
 
@@ -438,7 +446,7 @@ class _EndpointSession:
 
     def client(self, service: str, region_name: str) -> Any:
         return self._session.client(
-            service, region_name=region_name, endpoint_url=self._endpoint_url
+            service, region_name=region_name, endpoint_url=self._endpoint_url, config=_POOLED
         )
 
 

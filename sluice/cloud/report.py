@@ -35,6 +35,7 @@ class Report:
     rejected: Counter[str] = field(default_factory=Counter)
     accepted: int = 0
     duplicates_absorbed: int = 0
+    redeliveries: int = 0
     retries: int = 0
     retried_errors: Counter[str] = field(default_factory=Counter)
     erp_throttled: int = 0
@@ -63,6 +64,7 @@ def build_report(cloud: LocalCloud, deliveries: Sequence[Delivery]) -> Report:
     assert cloud.engine is not None and cloud.model is not None and cloud.runtime is not None
     report = Report(time_scale=cloud.settings.time_scale)
     for delivery in deliveries:
+        report.redeliveries += delivery.attempts - 1
         if delivery.status == ACCEPTED:
             report.accepted += 1
         elif delivery.status == DUPLICATE:
@@ -163,7 +165,7 @@ def _first_sent(deliveries: Sequence[Delivery]) -> dict[str, datetime]:
     first: dict[str, datetime] = {}
     for delivery in deliveries:
         key = delivery.business_key
-        if delivery.status == ACCEPTED and key and key not in first:
+        if delivery.status in (ACCEPTED, DUPLICATE) and key and key not in first:
             first[key] = delivery.sent_at
     return first
 
@@ -176,6 +178,7 @@ def report_as_json(report: Report) -> str:
             "accepted": report.accepted,
             "rejected": dict(report.rejected),
             "duplicatesAbsorbed": report.duplicates_absorbed,
+            "redeliveries": report.redeliveries,
             "retries": report.retries,
             "retriedErrors": dict(report.retried_errors),
             "erpThrottled": report.erp_throttled,

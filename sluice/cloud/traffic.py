@@ -16,6 +16,9 @@ from sluice.clock import Clock
 from sluice.simulators import SIGNATURE_HEADER, OrderWebhooks, SignedWebhook, WebhookKind, sign
 
 SEND_TIMEOUT_SECONDS = 30.0
+# Storefronts redeliver a webhook that got no 2xx/4xx answer, with growing pauses (Shopify
+# retries for up to 48 hours); the main job retries a few times, pauses on the clock.
+REDELIVERY_PAUSES_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Delivery:
     status: int
     answer: dict[str, Any]
     sent_at: datetime
+    attempts: int = 1
 
     @property
     def business_key(self) -> str | None:
@@ -75,16 +79,38 @@ def send_all(
         if session is None:
             session = local.session = requests.Session()
         sent_at = clock.now()
-        response = session.post(
-            url, data=webhook.body, headers=dict(webhook.headers), timeout=SEND_TIMEOUT_SECONDS
-        )
-        delivery = Delivery(webhook.kind.value, response.status_code, _json(response), sent_at)
+        attempts = 0
+        for pause in (*REDELIVERY_PAUSES_SECONDS, None):
+            attempts += 1
+            status, answer = _post(session, url, webhook)
+            if not _should_redeliver(status) or pause is None:
+                break
+            clock.sleep(pause)
+        delivery = Delivery(webhook.kind.value, status, answer, sent_at, attempts)
         if on_sent is not None:
             on_sent(delivery)
         return delivery
 
     with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="webhook") as pool:
         return list(pool.map(send, stream))
+
+
+def _post(
+    session: requests.Session, url: str, webhook: SignedWebhook
+) -> tuple[int, dict[str, Any]]:
+    """One delivery attempt: the status and JSON answer (status 0 when the connection failed)."""
+    try:
+        response = session.post(
+            url, data=webhook.body, headers=dict(webhook.headers), timeout=SEND_TIMEOUT_SECONDS
+        )
+    except requests.RequestException as error:
+        return 0, {"message": f"connection failed: {type(error).__name__}"}
+    return response.status_code, _json(response)
+
+
+def _should_redeliver(status: int) -> bool:
+    """No answer, throttled or a server error: the storefront tries again later."""
+    return status == 0 or status == 429 or status >= 500
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
