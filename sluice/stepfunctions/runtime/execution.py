@@ -15,6 +15,7 @@ from sluice.stepfunctions.integrations.dispatch import call_integration
 from sluice.stepfunctions.records import ScopeCheckpoint
 from sluice.stepfunctions.runtime.context import ExecutionInfo
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
+from sluice.stepfunctions.runtime.fanout import before_blocking
 from sluice.stepfunctions.runtime.history import HistoryRecorder
 from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
 from sluice.stepfunctions.store import Store
@@ -109,6 +110,7 @@ class ExecutionRuntime:
         remaining = self._remaining()
         capped = seconds if remaining is None else min(seconds, max(remaining, 0.0))
         if capped > 0:
+            before_blocking()
             wake = threading.Event()
             cancellation.register(wake)
             try:
@@ -133,6 +135,8 @@ class ExecutionRuntime:
         """
         if self.deadline is not None:
             deadline = self.deadline if deadline is None else min(deadline, self.deadline)
+        if not event.is_set():
+            before_blocking()
         cancellation.register(event)
         try:
             if deadline is None:
@@ -148,6 +152,7 @@ class ExecutionRuntime:
         self, function: Callable[[], T], deadline: float | None, cancellation: Cancellation
     ) -> T:
         """Run `function`, failing with `States.Timeout` when it runs past `deadline`."""
+        before_blocking()
         if deadline is None and self.deadline is None:
             result = function()
             self.check(cancellation)
