@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sluice_shared.billing import invoices, tracking
 from sluice_shared.dispatch import erp_operations
 from sluice_shared.dispatch.envelope import RequestEnvelope
 from sluice_shared.dispatch.errors import OperationUnknown
@@ -34,5 +35,7 @@ def default_registry() -> OperationRegistry:
             (erp.PROVIDER, erp_operations.RECORD_CUSTOMER_ORDER): (
                 erp_operations.record_customer_order
             ),
+            (erp.PROVIDER, invoices.CREATE_INVOICE): invoices.create_invoice,
+            (tracking.STOREFRONT, tracking.SEND_TRACKING): tracking.send_tracking,
         }
     )

@@ -1,0 +1,1 @@
+"""Billing: shipment ingest, payment capture, ERP invoices, tracking, reconciliation."""

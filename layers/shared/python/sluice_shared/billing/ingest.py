@@ -1,0 +1,195 @@
+"""Shipment ingest: check a signed shipment-confirmed webhook, record it, start its billing once.
+
+The same rules as the order webhook (`sluice_shared.orders.ingest`), checked cheapest first,
+nothing written or started for a rejected request: 405 method, 404 source, 413 size (before
+any parsing), 415 content type, 401 signature, 400 JSON and fields. Then a conditional put of
+the shipment (RECEIVED, pending billing, with the execution input reconciliation re-uses) and
+a StartExecution named `shipment-<source>-<id>`. A redelivery whose item already has an
+execution ARN answers 200 without starting anything; one whose earlier attempt crashed before
+the start starts it now (202).
+https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+"""
+
+import base64
+import binascii
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.client import BaseClient
+from pydantic import ValidationError
+
+from sluice_shared import settings
+from sluice_shared.aws import dynamodb_client, stepfunctions_client
+from sluice_shared.billing.executions import start_billing
+from sluice_shared.billing.models import Shipment
+from sluice_shared.billing.records import (
+    PENDING,
+    RECEIVED,
+    put_new_shipment,
+    record_execution,
+    text,
+    timestamp,
+)
+from sluice_shared.keys import shipment_business_key
+from sluice_shared.models.field_errors import field_errors
+from sluice_shared.observability import append_correlation_ids, count, get_logger
+from sluice_shared.secrets import get_plain_secret
+from sluice_shared.webhooks.http import WebhookRequest, WebhookResponse
+from sluice_shared.webhooks.signature import SIGNATURE_HEADER, is_valid_signature
+
+_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+_JSON_MEDIA_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+
+
+def _utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ShipmentIngestDependencies:
+    """Everything ingest talks to; tests pass their own, Lambda builds it from the environment."""
+
+    webhook_secret: Callable[[], str]
+    shipments_table_name: str
+    state_machine_arn: str
+    max_body_bytes: int
+    dynamodb: BaseClient
+    stepfunctions: BaseClient
+    clock: Callable[[], datetime] = _utc_now
+
+    @classmethod
+    def from_environment(cls) -> "ShipmentIngestDependencies":
+        """Dependencies named by the function's environment variables (secret read lazily)."""
+        return cls(
+            webhook_secret=functools.partial(get_plain_secret, settings.webhook_secret_name()),
+            shipments_table_name=settings.shipments_table_name(),
+            state_machine_arn=settings.billing_state_machine_arn(),
+            max_body_bytes=settings.max_webhook_bytes(),
+            dynamodb=dynamodb_client(),
+            stepfunctions=stepfunctions_client(),
+        )
+
+
+def _reject(status_code: int, message: str, **body: Any) -> WebhookResponse:
+    """A JSON error answer."""
+    return WebhookResponse(status_code, {"message": message, **body})
+
+
+def _decoded_body(request: WebhookRequest) -> bytes | None:
+    """The raw body bytes (base64-decoded when API Gateway encoded them); None if undecodable."""
+    if not request.is_base64_encoded:
+        return request.body.encode("utf-8")
+    try:
+        return base64.b64decode(request.body, validate=True)
+    except binascii.Error:
+        return None
+
+
+def _is_json(headers: Mapping[str, str]) -> bool:
+    """Whether the Content-Type is JSON (`application/json` or `application/*+json`)."""
+    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return bool(_JSON_MEDIA_TYPE.match(media_type))
+
+
+def _check_request(
+    request: WebhookRequest, deps: ShipmentIngestDependencies
+) -> bytes | WebhookResponse:
+    """The verified raw body, or the answer refusing the request."""
+    if request.method != "POST":
+        return WebhookResponse(405, {"message": "method not allowed"}, {"allow": "POST"})
+    if request.source is None or not _SOURCE.match(request.source):
+        return _reject(404, "unknown webhook source")
+    body = _decoded_body(request)
+    if body is None:
+        return _reject(400, "body is not valid base64")
+    if len(body) > deps.max_body_bytes:
+        return _reject(413, f"body is larger than {deps.max_body_bytes} bytes")
+    if not _is_json(request.headers):
+        return _reject(415, "content type must be application/json")
+    signature = request.headers.get(SIGNATURE_HEADER)
+    if not signature:
+        return _reject(401, "missing X-Sluice-Signature header")
+    if not is_valid_signature(body, deps.webhook_secret(), signature):
+        return _reject(401, "invalid signature")
+    return body
+
+
+def _parse_shipment(body: bytes) -> Shipment | WebhookResponse:
+    """The shipment in `body`, or the 400 answer saying why it is not one."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return _reject(400, "body is not valid JSON")
+    if not isinstance(payload, dict):
+        return _reject(400, "body must be a JSON object")
+    try:
+        return Shipment.model_validate(payload)
+    except ValidationError as error:
+        return _reject(400, "shipment has invalid fields", errors=field_errors(error))
+
+
+def execution_input(business_key: str, source: str, shipment: Shipment) -> str:
+    """The workflow input: the same bytes for the same shipment, so a restart is idempotent."""
+    document = {"businessKey": business_key, "source": source, "shipment": shipment.to_json()}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def _shipment_item(
+    business_key: str, source: str, shipment: Shipment, body: bytes, now: datetime
+) -> dict[str, dict[str, str]]:
+    """The new shipment's item: received, pending billing, with its execution input."""
+    return {
+        "businessKey": {"S": business_key},
+        "source": {"S": source},
+        "shipmentId": {"S": shipment.shipment_id},
+        "orderKey": {"S": shipment.order_key},
+        "status": {"S": RECEIVED},
+        "billingState": {"S": PENDING},
+        "receivedAt": {"S": timestamp(now)},
+        "bodySha256": {"S": hashlib.sha256(body).hexdigest()},
+        "executionInput": {"S": execution_input(business_key, source, shipment)},
+    }
+
+
+def _rejected(response: WebhookResponse) -> WebhookResponse:
+    """Count and log a refused request, then return its answer."""
+    count("WebhooksRejected")
+    get_logger().info("webhook rejected", extra={"statusCode": response.status_code})
+    return response
+
+
+def ingest_shipment(request: WebhookRequest, deps: ShipmentIngestDependencies) -> WebhookResponse:
+    """Answer one shipment-confirmed webhook (see the module docstring for the rules)."""
+    checked = _check_request(request, deps)
+    if isinstance(checked, WebhookResponse):
+        return _rejected(checked)
+    shipment = _parse_shipment(checked)
+    if isinstance(shipment, WebhookResponse):
+        return _rejected(shipment)
+    source = str(request.source)
+    business_key = shipment_business_key(source, shipment.shipment_id)
+    append_correlation_ids(business_key)
+    item = _shipment_item(business_key, source, shipment, checked, deps.clock())
+    existing = put_new_shipment(deps.dynamodb, deps.shipments_table_name, item)
+    if existing is not None and text(existing, "executionArn"):
+        if text(existing, "bodySha256") != item["bodySha256"]["S"]:
+            get_logger().warning("redelivery with a different body; first body kept")
+        count("ShipmentsDuplicate")
+        return WebhookResponse(200, {"status": "duplicate", "businessKey": business_key})
+    kept_input = text(existing or item, "executionInput") or item["executionInput"]["S"]
+    execution_arn = start_billing(
+        deps.stepfunctions, deps.state_machine_arn, business_key, kept_input
+    )
+    record_execution(deps.dynamodb, deps.shipments_table_name, business_key, execution_arn)
+    append_correlation_ids(business_key, execution_arn)
+    count("ShipmentsRecovered" if existing is not None else "ShipmentsAccepted")
+    return WebhookResponse(
+        202, {"status": "accepted", "businessKey": business_key, "executionArn": execution_arn}
+    )
