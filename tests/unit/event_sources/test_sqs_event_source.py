@@ -99,7 +99,7 @@ def test_given_successful_batches_then_every_message_is_deleted_in_batches_of_at
 def test_given_a_reported_item_failure_then_only_it_returns_until_the_dlq_takes_it(
     sqs, runtime, probe, mapping_factory
 ):
-    queue = make_queue(sqs, visibility_timeout=20, max_receive_count=3)
+    queue = make_queue(sqs, visibility_timeout=40, max_receive_count=2)
     runtime.deploy(consumer("consumer"))
     good, bad = send(sqs, queue["url"], [{"action": "ok"}, {"action": "fail", "id": "poison"}])
     config = SqsEventSourceConfig("consumer", queue["arn"], function_response_types=PARTIAL)
@@ -109,15 +109,12 @@ def test_given_a_reported_item_failure_then_only_it_returns_until_the_dlq_takes_
 
     assert eventually(lambda: dlq_bodies(sqs, queue["dlq_url"]) != [])
     seen = seen_records(probe, "consumer")
-    assert [r["attributes"]["ApproximateReceiveCount"] for r in seen if r["messageId"] == bad] == [
-        "1",
-        "2",
-        "3",
-    ]
+    counts = [r["attributes"]["ApproximateReceiveCount"] for r in seen if r["messageId"] == bad]
+    assert counts == ["1", "2"]
     assert [r["messageId"] for r in seen].count(good) == 1
     assert dlq_bodies(sqs, queue["dlq_url"]) == [{"action": "fail", "id": "poison"}]
     assert mapping.metrics().deleted == 1
-    assert mapping.metrics().failed_messages == 3
+    assert mapping.metrics().failed_messages == 2
 
 
 def test_given_no_report_batch_item_failures_then_a_returned_failure_list_is_ignored(

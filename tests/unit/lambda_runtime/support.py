@@ -22,7 +22,7 @@ def function(name: str, code: str, **settings: Any) -> FunctionConfig:
     )
 
 
-def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     """Poll `condition` every few milliseconds for up to `timeout` real seconds."""
     pause = threading.Event()
     for _ in range(int(timeout / 0.005)):

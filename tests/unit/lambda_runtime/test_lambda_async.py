@@ -48,8 +48,8 @@ def test_given_a_failing_function_then_it_runs_3_times_1_then_2_minutes_apart(pr
     starts = [record.start for record in runtime.records("fail")]
     gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(starts)]
     assert len(starts) == 3
-    assert 60 <= gaps[0] < 100
-    assert 120 <= gaps[1] < 160
+    assert 60 <= gaps[0] < 120
+    assert 120 <= gaps[1] < 240
     assert {record.request_id for record in runtime.records("fail")} == {result.request_id}
     runtime.close()
 

@@ -34,6 +34,7 @@ def test_given_reserved_concurrency_5_when_40_invokes_burst_then_5_run_and_35_ar
 
     pool, futures = _invoke_all(runtime, "hold", BURST, {"gate": "open"})
     assert eventually(lambda: runtime.metrics("hold").throttles == BURST - 5)
+    assert eventually(lambda: probe.peak("hold") == 5)
     probe.event("open").set()
     outcomes = [future.result(timeout=5) for future in futures]
     pool.shutdown()

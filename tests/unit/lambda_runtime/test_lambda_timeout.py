@@ -7,7 +7,10 @@ import pytest
 from sluice.lambda_runtime import TooManyRequestsException
 from tests.unit.lambda_runtime.support import eventually, function, invoke_while_advancing
 
-RUNAWAY = {"seconds": 5, "key": "run"}
+
+def _runaway(key):
+    """A sleep event that runs 5 real seconds unless interrupted, noting how it ended."""
+    return {"seconds": 5, "key": key}
 
 
 def test_given_a_handler_past_its_timeout_then_invoke_returns_sandbox_timedout(
@@ -15,8 +18,9 @@ def test_given_a_handler_past_its_timeout_then_invoke_returns_sandbox_timedout(
 ):
     virtual_runtime.deploy(function("sleepy", "sleep", timeout_seconds=3))
 
-    result = invoke_while_advancing(virtual_runtime, virtual_clock, "sleepy", RUNAWAY)
+    result = invoke_while_advancing(virtual_runtime, virtual_clock, "sleepy", _runaway("error"))
 
+    assert eventually(lambda: virtual_runtime.running("sleepy") == 0)
     assert result.status_code == 200
     assert result.function_error == "Unhandled"
     assert result.payload == {
@@ -30,10 +34,10 @@ def test_given_a_timed_out_handler_then_its_thread_is_interrupted_long_before_it
 ):
     virtual_runtime.deploy(function("sleepy", "sleep", timeout_seconds=3))
 
-    invoke_while_advancing(virtual_runtime, virtual_clock, "sleepy", RUNAWAY)
+    invoke_while_advancing(virtual_runtime, virtual_clock, "sleepy", _runaway("interrupt"))
 
-    assert probe.event("run").wait(2)
-    assert probe.notes("run") == ["interrupted"]
+    assert probe.event("interrupt").wait(2)
+    assert probe.notes("interrupt") == ["interrupted"]
     assert eventually(lambda: virtual_runtime.running("sleepy") == 0)
 
 
@@ -42,8 +46,9 @@ def test_given_a_timed_out_invocation_then_its_record_says_timeout(
 ):
     virtual_runtime.deploy(function("sleepy", "sleep", timeout_seconds=1))
 
-    invoke_while_advancing(virtual_runtime, virtual_clock, "sleepy", RUNAWAY)
+    invoke_while_advancing(virtual_runtime, virtual_clock, "sleepy", _runaway("record"))
 
+    assert eventually(lambda: virtual_runtime.running("sleepy") == 0)
     [record] = virtual_runtime.records("sleepy")
     assert (record.outcome, record.error_type) == ("Timeout", "Sandbox.Timedout")
     assert record.duration_ms >= 1000
@@ -53,10 +58,10 @@ def test_given_a_timed_out_invocation_then_its_record_says_timeout(
 def test_given_a_handler_that_finishes_in_time_then_it_is_not_interrupted(runtime, probe):
     runtime.deploy(function("sleepy", "sleep", timeout_seconds=10))
 
-    result = runtime.invoke("sleepy", {"seconds": 0.01, "key": "run"})
+    result = runtime.invoke("sleepy", {"seconds": 0.01, "key": "in-time"})
 
     assert result.payload == {"slept": 0.01}
-    assert probe.notes("run") == ["finished"]
+    assert probe.notes("in-time") == ["finished"]
 
 
 def test_given_a_handler_that_swallows_the_interrupt_then_its_slot_stays_taken_until_it_ends(
