@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -60,10 +61,12 @@ def probe() -> Iterator[ModuleType]:
 @pytest.fixture
 def runtime(clock: ScaledClock) -> Iterator[LambdaRuntime]:
     """A Lambda runtime on the test's clock."""
+    installed_before = isinstance(os.environ, environment.ContextualEnviron)
     lambda_runtime = LambdaRuntime(clock=clock)
     yield lambda_runtime
     lambda_runtime.close()
-    environment.uninstall()
+    if not installed_before:
+        environment.uninstall()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -51,6 +52,8 @@ def virtual_runtime(virtual_clock: VirtualClock) -> Iterator[LambdaRuntime]:
 
 @pytest.fixture(autouse=True)
 def _original_environ() -> Iterator[None]:
-    """Put the original `os.environ` back after each test (runtimes replace it)."""
+    """Undo `os.environ`'s replacement after a test that made it (runtimes replace it)."""
+    installed_before = isinstance(os.environ, environment.ContextualEnviron)
     yield
-    environment.uninstall()
+    if not installed_before:
+        environment.uninstall()

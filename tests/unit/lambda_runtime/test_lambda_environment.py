@@ -97,16 +97,21 @@ def test_given_no_invocation_when_a_variable_is_written_then_the_process_environ
     assert os.getenv("SLUICE_OUTSIDE") == "yes"
 
 
-def test_given_install_twice_then_the_same_mapping_wraps_the_original_once():
-    original = os.environ
+def test_given_install_twice_then_one_mapping_wraps_the_original_and_uninstall_restores_it(
+    monkeypatch,
+):
+    current = os.environ
+    installed = isinstance(current, environment.ContextualEnviron)
+    process_environ = current.base if installed else current
+    monkeypatch.setattr(os, "environ", process_environ)
 
     first = environment.install()
     second = environment.install()
     environment.uninstall()
 
     assert first is second
-    assert first.base is original
-    assert os.environ is original
+    assert first.base is process_environ
+    assert os.environ is process_environ
 
 
 def test_given_a_non_string_value_then_writing_it_is_refused_as_os_environ_does():
