@@ -125,3 +125,12 @@ def test_given_a_dry_run_then_nothing_runs_and_the_status_is_204(runtime):
 
     assert result.status_code == 204
     assert runtime.metrics("echo").invocations == 0
+
+
+def test_given_a_deployed_function_then_its_configuration_is_found_by_name_or_arn(runtime):
+    config = function("echo", "echo", timeout_seconds=45)
+    runtime.deploy(config)
+
+    assert runtime.function("echo") is config
+    assert runtime.function(ARN) is config
+    assert runtime.function(ARN).arn == ARN
