@@ -7,6 +7,7 @@ from sluice_shared.billing import invoices, tracking
 from sluice_shared.dispatch import erp_operations
 from sluice_shared.dispatch.envelope import RequestEnvelope
 from sluice_shared.dispatch.errors import OperationUnknown
+from sluice_shared.inventory import storefront
 from sluice_shared.providers import erp
 from sluice_shared.providers.client import ProviderClient
 
@@ -37,5 +38,6 @@ def default_registry() -> OperationRegistry:
             ),
             (erp.PROVIDER, invoices.CREATE_INVOICE): invoices.create_invoice,
             (tracking.STOREFRONT, tracking.SEND_TRACKING): tracking.send_tracking,
+            (storefront.PROVIDER, storefront.SET_LEVELS): storefront.set_levels,
         }
     )
