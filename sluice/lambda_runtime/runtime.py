@@ -156,7 +156,11 @@ class LambdaRuntime:
             lambda: function.run(event, self._context(function, request_id, invoked_arn)),
             lambda: self._limiter.release(config.name),
         )
-        execution.start()
+        try:
+            execution.start()
+        except RuntimeError:
+            self._limiter.release(config.name)
+            raise
         init_timeout = max(INIT_TIMEOUT_SECONDS, config.timeout_seconds)
         outcome = execution.wait(self.clock, init_timeout, config.timeout_seconds)
         if outcome is None:
