@@ -207,12 +207,12 @@ class OrdersDriver:
             if "stateEnteredEventDetails" in event
         ]
 
-    def executions(self) -> list[dict[str, Any]]:
-        """Every execution of the orders state machine."""
+    def executions(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The executions of the orders state machine (named `name`, when given)."""
         page = self.engine.list_executions(
             {"stateMachineArn": self.state_machine_arn, "maxResults": 1000}
         )
-        return list(page["executions"])
+        return [execution for execution in page["executions"] if name in (None, execution["name"])]
 
     def invocations(self, function_logical_id: str) -> int:
         """How many times a template function was invoked."""
@@ -255,16 +255,16 @@ class OrdersDriver:
         )
 
     def settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
-        """Let queued async work finish (bounded), drop what is left, and reset the simulators.
+        """Wait (bounded) until queued async work is done, then reset the simulators.
 
         A CRM update still on the ERP queue would otherwise reach the next test's ERP.
         """
         deadline = _Deadline(timeout)
-        eventually(lambda: self.erp_queue_depth() == 0, deadline.remaining())
-        self._sqs.purge_queue(QueueUrl=self.erp_queue_url)
+        drained = eventually(lambda: self.erp_queue_depth() == 0, deadline.remaining())
         for simulator in self.cloud.simulators.all.values():
             simulator.wait_until_idle(deadline.remaining())
         self.cloud.simulators.reset()
+        assert drained, f"the ERP request queue still holds {self.erp_queue_depth()} messages"
 
     @contextmanager
     def when_invoked(
