@@ -105,7 +105,7 @@ class ExecutionRunner:
         except StatesError as error:
             self._close_failed(error)
         except ExecutionStopped:
-            pass
+            self.stop(None, None)
         except Exception as error:
             LOG.exception("execution %s failed inside the engine", self.record.arn)
             self._close_failed(StatesError("States.Runtime", f"{type(error).__name__}: {error}"))
@@ -131,7 +131,12 @@ class ExecutionRunner:
         )
 
     def _close(
-        self, event_type: str, key: str, details: dict[str, Any], updates: dict[str, Any]
+        self,
+        event_type: str,
+        key: str,
+        details: dict[str, Any],
+        updates: dict[str, Any],
+        abort_running: bool = False,
     ) -> bool:
         updates = {**updates, "stop_date": self._clock.now()}
         closed = self.recorder.close(
@@ -141,6 +146,7 @@ class ExecutionRunner:
             updates,
             lambda: self._on_closed(self.record.arn),
             keep_checkpoints=updates["status"] != "SUCCEEDED",
+            abort_running=abort_running,
         )
         if closed:
             self.cancellation.cancel()
@@ -153,6 +159,7 @@ class ExecutionRunner:
             "executionAbortedEventDetails",
             _error_details(error, cause),
             {"status": "ABORTED", "error": error, "cause": cause},
+            abort_running=True,
         )
 
     def time_out(self) -> None:

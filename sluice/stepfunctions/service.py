@@ -12,7 +12,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +39,7 @@ from sluice.stepfunctions.records import (
     StateMachineRecord,
 )
 from sluice.stepfunctions.runner import ExecutionRunner
+from sluice.stepfunctions.runtime.context import iso_time
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
 from sluice.stepfunctions.store import Store, Transition
 from sluice.stepfunctions.test_state import run_test_state
@@ -675,6 +676,11 @@ class StepFunctionsService:
         if runner is not None:
             runner.stop("States.Aborted", "The parent execution was stopped")
 
+    def map_run_child_result(self, execution_arn_: str) -> dict[str, Any]:
+        """A closed child execution as ResultWriter's `NONE` transformation reports it."""
+        description = self.describe_execution({"executionArn": execution_arn_})
+        return _child_result(description)
+
     def run_map_run_child(
         self,
         map_run: MapRunRecord,
@@ -740,6 +746,18 @@ def _counts(record: MapRunRecord) -> dict[str, int]:
         "resultsWritten",
     )
     return {key: int(record.counts.get(key, 0)) for key in keys}
+
+
+def _child_result(description: dict[str, Any]) -> dict[str, Any]:
+    """DescribeExecution members in ResultWriter's PascalCase shape, times as ISO-8601 text."""
+    result: dict[str, Any] = {}
+    for key, value in description.items():
+        if key in ("inputDetails", "outputDetails"):
+            value = {"Included": value.get("included", True)}
+        elif isinstance(value, datetime):
+            value = iso_time(value)
+        result[key[0].upper() + key[1:]] = value
+    return result
 
 
 def _without_data(event: dict[str, Any]) -> dict[str, Any]:

@@ -27,15 +27,35 @@ THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
 
 
 class _Tally:
-    """Counts of a map run's child executions, safe across worker threads."""
+    """Counts of a map run's items by outcome, safe across worker threads.
 
-    def __init__(self) -> None:
+    Counts are of items: a failed child execution that ran a batch fails every item in it.
+    """
+
+    def __init__(self, total: int) -> None:
         self.lock = threading.Lock()
-        self.counts = {"succeeded": 0, "failed": 0, "running": 0, "total": 0}
+        self.counts = {
+            "succeeded": 0,
+            "failed": 0,
+            "timedOut": 0,
+            "aborted": 0,
+            "running": 0,
+            "total": total,
+        }
 
     def add(self, key: str, delta: int = 1) -> None:
+        """Change one count."""
         with self.lock:
             self.counts[key] += delta
+
+    def unsuccessful(self) -> int:
+        """Items whose child execution failed, timed out or was aborted."""
+        with self.lock:
+            return self.counts["failed"] + self.counts["timedOut"] + self.counts["aborted"]
+
+
+# The count a child execution's closing status adds to.
+_OUTCOMES = {"SUCCEEDED": "succeeded", "TIMED_OUT": "timedOut", "ABORTED": "aborted"}
 
 
 def _tolerance(source: MapInput) -> tuple[int | None, float | None]:
@@ -45,11 +65,17 @@ def _tolerance(source: MapInput) -> tuple[int | None, float | None]:
 
 
 def _exceeded(failed: int, total: int, count: int | None, percentage: float | None) -> bool:
+    """Whether `failed` of `total` items exceed the tolerated failure count or percentage."""
     if count is None and percentage is None:
         return failed > 0
     if count is not None and failed > count:
         return True
     return percentage is not None and total > 0 and failed * 100.0 / total > percentage
+
+
+def _item_count(child_input: Any, batched: bool) -> int:
+    """How many items one child execution processes (its batch's, or one)."""
+    return len(child_input["Items"]) if batched else 1
 
 
 def _batches(run: StateRun, source: MapInput, items: Iterator[tuple[int, Any]]) -> Iterator[Any]:
@@ -99,14 +125,30 @@ def _batcher_value(run: StateRun, source: MapInput, batcher: dict[str, Any], nam
 
 
 def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
-    """Run the Map as a map run of child executions and return their outputs in item order."""
+    """Run the Map as a map run of child executions and return their outputs in item order.
+
+    The items are read first, so `MapStateStarted` reports their number and the tolerated
+    failure percentage is checked against all of them as soon as a child fails: the map run
+    fails at the first failure past the threshold (children still running are aborted), as
+    https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html says.
+    A tolerated failed child appears in the output as its execution result unchanged (the
+    `NONE` transformation of ResultWriter: metadata with `Error` and `Cause`), the default for
+    failed children: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+    """
     runtime = run.runtime
     state = run.state
+    count, percentage = _tolerance(source)
+    max_concurrency = source.max_concurrency()
+    reader = state.get("ItemReader")
+    try:
+        items = list(read_items(run, source, reader) if reader is not None else source.items())
+        inputs = list(_batches(run, source, enumerate(items)))
+    except StatesError:
+        run.event("MapStateFailed")
+        raise
     label = state.get("Label", run.name)
     parent_machine = runtime.info.state_machine_arn
     child_machine = map_run_state_machine_arn(parent_machine, label)
-    count, percentage = _tolerance(source)
-    max_concurrency = source.max_concurrency()
     record = MapRunRecord(
         arn=map_run_arn(parent_machine, label, str(uuid.uuid4())),
         execution_arn=runtime.info.arn,
@@ -122,7 +164,7 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
         store.put_map_run(record)
     if not run.resuming:
         runtime.forget_checkpoints(f"{run.scope.key}/{run.name}[")
-    run.event("MapStateStarted", "mapStateStartedEventDetails", {"length": 0})
+    run.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     run.event("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": record.arn})
     runtime.flush()
     child_definition = json.dumps(
@@ -131,19 +173,17 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
             **{k: v for k, v in processor(state).items() if k != "ProcessorConfig"},
         }
     )
-    reader = state.get("ItemReader")
-    raw_items = read_items(run, source, reader) if reader is not None else iter(source.items())
-    inputs = enumerate(_batches(run, source, enumerate(raw_items)))
-    tally = _Tally()
+    batched = "ItemBatcher" in state
+    tally = _Tally(len(items))
 
     def run_child(index: int, child_input: Any, cancellation: Cancellation) -> Any:
         key = iteration_key(run, index)
-        tally.add("total")
+        size = _item_count(child_input, batched)
         checkpoint = runtime.checkpoint(key) if run.resuming else None
         if checkpoint is not None and checkpoint.status == "SUCCEEDED":
-            tally.add("succeeded")
+            tally.add("succeeded", size)
             return checkpoint.output
-        tally.add("running")
+        tally.add("running", size)
         if checkpoint is not None and checkpoint.state is not None:
             child = runtime.engine.redrive_map_run_child(checkpoint.state, cancellation)
         else:
@@ -155,9 +195,9 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
                 json.dumps(child_input),
                 cancellation,
             )
-        tally.add("running", -1)
+        tally.add("running", -size)
+        tally.add(_OUTCOMES.get(child.status, "failed"), size)
         if child.status == "SUCCEEDED":
-            tally.add("succeeded")
             output = json.loads(child.output or "null")
             if store is not None:
                 store.put_checkpoints(
@@ -168,29 +208,30 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
                     ]
                 )
             return output
-        tally.add("failed")
         if store is not None:
             store.put_checkpoints(
                 [ScopeCheckpoint(runtime.info.arn, key, "FAILED", child.arn, child_input, {})]
             )
-        if count is not None and tally.counts["failed"] > count:
+        if _exceeded(tally.unsuccessful(), len(items), count, percentage):
             raise StatesError(THRESHOLD_EXCEEDED, THRESHOLD_CAUSE)
-        if count is None and percentage is None:
-            raise StatesError(THRESHOLD_EXCEEDED, THRESHOLD_CAUSE)
-        return {"Error": child.error, "Cause": child.cause}
+        return runtime.engine.map_run_child_result(child.arn)
 
+    frame = runtime.recorder.enter(run.scope.cursor, "MapRunAborted")
     try:
-        outputs = fan_out(inputs, run_child, run.scope.cancellation, max_concurrency)
-        counts = tally.counts
-        if _exceeded(counts["failed"], counts["total"], count, percentage):
-            raise StatesError(THRESHOLD_EXCEEDED, THRESHOLD_CAUSE)
+        outputs = fan_out(enumerate(inputs), run_child, run.scope.cancellation, max_concurrency)
     except StatesError as error:
+        runtime.recorder.leave(frame)
         _close(run, record, tally, "FAILED")
         run.event(
             "MapRunFailed", "mapRunFailedEventDetails", {"error": error.error, "cause": error.cause}
         )
         run.event("MapStateFailed")
         raise
+    except BaseException:
+        runtime.recorder.abort(frame)
+        _close(run, record, tally, "ABORTED")
+        raise
+    runtime.recorder.leave(frame)
     _close(run, record, tally, "SUCCEEDED")
     run.event("MapRunSucceeded")
     run.event("MapStateSucceeded")
@@ -200,10 +241,12 @@ def run_distributed(run: StateRun, source: MapInput) -> list[Any]:
 def _close(run: StateRun, record: MapRunRecord, tally: _Tally, status: str) -> None:
     record.status = status
     record.stop_date = run.runtime.clock.now()
-    counts = dict(tally.counts)
+    with tally.lock:
+        counts = dict(tally.counts)
+    closed = sum(counts[key] for key in ("succeeded", "failed", "timedOut", "aborted"))
     counts["running"] = 0
     counts["resultsWritten"] = 0
-    counts["pending"] = 0
+    counts["pending"] = max(counts["total"] - closed, 0)
     record.counts = counts
     if run.runtime.store is not None:
         run.runtime.store.put_map_run(record)

@@ -30,6 +30,10 @@ class Engine(Protocol):
         """Redrive a failed child execution of a map run on the calling thread."""
         ...
 
+    def map_run_child_result(self, execution_arn: str) -> dict[str, Any]:
+        """A closed child execution as a map run reports it (its metadata, error and cause)."""
+        ...
+
     def issue_task_token(self, execution_arn: str, state_name: str) -> TaskTokenWaiter:
         """Create a task token whose outcome a state will wait for."""
         ...

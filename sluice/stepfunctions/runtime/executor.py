@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sluice.stepfunctions.asl.paths import to_json
 from sluice.stepfunctions.errors import StatesError
 from sluice.stepfunctions.records import ScopeCheckpoint
 from sluice.stepfunctions.runtime import processing as io
+from sluice.stepfunctions.runtime.control import ExecutionStopped
 from sluice.stepfunctions.runtime.execution import ExecutionRuntime
 from sluice.stepfunctions.runtime.retry import choose_catcher, choose_retry
 from sluice.stepfunctions.runtime.scope import Scope
@@ -35,6 +37,13 @@ STATE_TYPES: dict[str, Callable[[StateRun], StateOutcome]] = {
     "Map": map_state.run,
 }
 _HANDLES_ERRORS = frozenset({"Task", "Parallel", "Map"})
+# The event recorded when a running state is stopped (StopExecution, a failed sibling).
+_ABORTED_EVENTS = {
+    "Task": "TaskStateAborted",
+    "Wait": "WaitStateAborted",
+    "Map": "MapStateAborted",
+    "Parallel": "ParallelStateAborted",
+}
 _TRUNCATED = {"truncated": False}
 # https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB)
 MAX_PAYLOAD_BYTES = 256 * 1024
@@ -107,29 +116,18 @@ def run_state(
             "inputDetails": _TRUNCATED,
         },
     )
-    retriers = state.get("Retry", []) if state_type in _HANDLES_ERRORS else []
-    attempts = [0] * len(retriers)
-    retry_count = 0
-    while True:
-        run = StateRun(runtime, scope, name, state, data, language, entered, retry_count, resuming)
+    aborted_event = _ABORTED_EVENTS.get(state_type)
+    if aborted_event is None:
+        outcome = _attempts(runtime, scope, name, state, data, language, entered, resuming)
+    else:
+        frame = runtime.recorder.enter(scope.cursor, aborted_event)
         try:
-            outcome = STATE_TYPES[state_type](run)
-            break
-        except StatesError as error:
-            decision = choose_retry(retriers, error.error, attempts, runtime.rng)
-            if decision is not None:
-                attempts[decision.retrier_index] += 1
-                retry_count += 1
-                resuming = False
-                runtime.flush()
-                runtime.pause(decision.delay_seconds, scope.cancellation)
-                continue
-            catchers = state.get("Catch", []) if state_type in _HANDLES_ERRORS else []
-            index = choose_catcher(catchers, error.error)
-            if index is None:
-                raise
-            outcome = catch_outcome(run, catchers[index], error)
-            break
+            outcome = _attempts(runtime, scope, name, state, data, language, entered, resuming)
+        except ExecutionStopped:
+            runtime.recorder.abort(frame)
+            raise
+        finally:
+            runtime.recorder.leave(frame)
     scope.assign(outcome.assigned)
     if state_type != "Fail":
         output_json = to_json(outcome.output)
@@ -146,6 +144,41 @@ def run_state(
             details["assignedVariablesDetails"] = _TRUNCATED
         scope.cursor.add(f"{state_type}StateExited", "stateExitedEventDetails", details)
     return outcome
+
+
+def _attempts(
+    runtime: ExecutionRuntime,
+    scope: Scope,
+    name: str,
+    state: dict[str, Any],
+    data: Any,
+    language: str,
+    entered: datetime,
+    resuming: bool,
+) -> StateOutcome:
+    """Run a state's attempts: retry its errors as its retriers say, then try its catchers."""
+    state_type = state["Type"]
+    retriers = state.get("Retry", []) if state_type in _HANDLES_ERRORS else []
+    attempts = [0] * len(retriers)
+    retry_count = 0
+    while True:
+        run = StateRun(runtime, scope, name, state, data, language, entered, retry_count, resuming)
+        try:
+            return STATE_TYPES[state_type](run)
+        except StatesError as error:
+            decision = choose_retry(retriers, error.error, attempts, runtime.rng)
+            if decision is not None:
+                attempts[decision.retrier_index] += 1
+                retry_count += 1
+                resuming = False
+                runtime.flush()
+                runtime.pause(decision.delay_seconds, scope.cancellation)
+                continue
+            catchers = state.get("Catch", []) if state_type in _HANDLES_ERRORS else []
+            index = choose_catcher(catchers, error.error)
+            if index is None:
+                raise
+            return catch_outcome(run, catchers[index], error)
 
 
 def error_output(error: StatesError) -> dict[str, str]:

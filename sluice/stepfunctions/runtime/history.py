@@ -10,8 +10,10 @@ to a point and the checkpoints that let a restarted engine resume from there.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sluice.clock import Clock
@@ -23,11 +25,23 @@ from sluice.stepfunctions.store import Store, Transition
 FLUSH_EVENTS = 512
 
 
+@dataclass
+class _Frame:
+    """Something running (a state, a Map iteration, a map run) and the event if it is aborted."""
+
+    cursor: EventCursor
+    event_type: str
+    details_key: str | None
+    details: dict[str, Any] | None
+
+
 class HistoryRecorder:
     """Numbers an execution's events, buffers them with checkpoints and writes them in batches.
 
     Once `close` has recorded the closing event (success, failure, abort, time-out) further
     events raise ExecutionStopped, so a thread still running a stopped execution records nothing.
+    What is running is tracked as frames (`enter`/`leave`), so that stopping the execution
+    records their abort events (`TaskStateAborted`, `MapIterationAborted`...) before its own.
     """
 
     def __init__(
@@ -42,6 +56,8 @@ class HistoryRecorder:
         self._checkpoints: dict[str, ScopeCheckpoint] = {}
         self._forgotten: list[str] = []
         self._wrote_checkpoints = False
+        self._frames: dict[int, _Frame] = {}
+        self._frame_ids = itertools.count()
         self._closed = False
         self.event_count = last_event_id
 
@@ -82,6 +98,39 @@ class HistoryRecorder:
             )
         )
         return event_id
+
+    def enter(
+        self,
+        cursor: EventCursor,
+        event_type: str,
+        details_key: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> int:
+        """Note that something is running in `cursor`'s scope; return the frame's token.
+
+        `event_type` (with its details) is what the history records if it is aborted.
+        """
+        token = next(self._frame_ids)
+        with self._lock:
+            self._frames[token] = _Frame(cursor, event_type, details_key, details)
+        return token
+
+    def leave(self, token: int) -> None:
+        """Note that the frame's work ended (it will not be reported as aborted)."""
+        with self._lock:
+            self._frames.pop(token, None)
+
+    def abort(self, token: int) -> None:
+        """Record the frame's abort event now (a sibling failed), unless already recorded."""
+        with self._lock:
+            frame = self._frames.pop(token, None)
+            if frame is not None and not self._closed:
+                self._append_frame(frame)
+
+    def _append_frame(self, frame: _Frame) -> None:
+        frame.cursor.last_event_id = self._append(
+            frame.event_type, frame.cursor.last_event_id, frame.details_key, frame.details
+        )
 
     def checkpoint(self, checkpoint: ScopeCheckpoint) -> None:
         """Buffer a scope's checkpoint, replacing the one buffered for that scope before."""
@@ -134,15 +183,20 @@ class HistoryRecorder:
         execution_updates: dict[str, Any],
         on_closed: Callable[[], None] | None = None,
         keep_checkpoints: bool = True,
+        abort_running: bool = False,
     ) -> bool:
         """Record the closing event and status unless already closed; return whether it did.
 
         Without `keep_checkpoints` (an execution that succeeded can never be redriven) the
-        buffered checkpoints are dropped and the written ones deleted.
+        buffered checkpoints are dropped and the written ones deleted. With `abort_running`
+        (StopExecution) the abort events of what is still running come first, innermost first.
         """
         with self._lock:
             if self._closed:
                 return False
+            if abort_running:
+                for token in sorted(self._frames, reverse=True):
+                    self._append_frame(self._frames.pop(token))
             if not keep_checkpoints:
                 self._checkpoints.clear()
                 self._forgotten = [""] if self._wrote_checkpoints else []

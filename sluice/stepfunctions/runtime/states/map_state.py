@@ -128,17 +128,21 @@ def _run_inline(run: StateRun, source: MapInput) -> list[Any]:
             "MapIterationStarted", started, "mapIterationStartedEventDetails", identity
         )
         scope = run.scope.child(key, run.scope.query_language, cancellation, iteration_started)
+        frame = runtime.recorder.enter(
+            scope.cursor, "MapIterationAborted", "mapIterationAbortedEventDetails", identity
+        )
         try:
             output = run_scope(
                 runtime, scope, definition, source.iteration_input(index, item), checkpoint
             )
         except StatesError:
+            runtime.recorder.leave(frame)
             scope.cursor.add("MapIterationFailed", "mapIterationFailedEventDetails", identity)
             raise
         except BaseException:
-            if not runtime.recorder.closed:
-                scope.cursor.add("MapIterationAborted", "mapIterationAbortedEventDetails", identity)
+            runtime.recorder.abort(frame)
             raise
+        runtime.recorder.leave(frame)
         scope.cursor.add("MapIterationSucceeded", "mapIterationSucceededEventDetails", identity)
         return output
 
