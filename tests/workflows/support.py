@@ -317,6 +317,17 @@ def sales_orders_by_reference(erp: ErpSimulator) -> dict[str, list[str]]:
     return found
 
 
+def attempts(history: Sequence[Mapping[str, Any]], state_name: str) -> int:
+    """How many times the task state `state_name` was scheduled (retries included)."""
+    count, current = 0, None
+    for event in history:
+        if "stateEnteredEventDetails" in event:
+            current = event["stateEnteredEventDetails"]["name"]
+        elif event["type"] == "TaskScheduled" and current == state_name:
+            count += 1
+    return count
+
+
 def business_key(execution_arn: str) -> str:
     """The business key an orders execution is named by."""
     return execution_arn.rsplit(":", 1)[-1]

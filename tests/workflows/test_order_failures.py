@@ -1,0 +1,200 @@
+"""Orders that go wrong on the local cloud: a data error, a dropped ERP answer, an ERP outage.
+
+The ERP changes behaviour exactly when a workflow reaches CreateSalesOrder (`when_invoked`),
+so the customer step before it always succeeds and each test is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from sluice.cloud.local_cloud import LocalCloud
+from sluice.simulators import NO_FAULTS, Faults, Outcome
+from tests.workflows.support import (
+    OrdersDriver,
+    attempts,
+    business_key,
+    event_types,
+    running_cloud,
+    sales_orders_by_reference,
+    task_failures,
+)
+
+# Retry intervals of 10 s and more (with full jitter) pass 40 times faster.
+TIME_SCALE = 40
+# Six retries of ProviderUnavailable: at most 10+20+40+80+160+320 s = 630 s, 16 s here.
+OUTAGE_TIMEOUT = 60.0
+TRANSIENT_ERRORS = {"ProviderUnavailable", "ProviderTimeout", "Sandbox.Timedout"}
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[LocalCloud]:
+    """The local cloud for this module (no latency; faults are switched on by the tests)."""
+    with running_cloud(TIME_SCALE) as local_cloud:
+        yield local_cloud
+
+
+def _erp_goes(orders: OrdersDriver, faults: Faults) -> None:
+    orders.erp.configure(faults=faults)
+
+
+# A data error
+
+
+def test_given_an_order_whose_total_is_wrong_then_it_fails_via_record_failure(orders):
+    arn = orders.accept(orders.webhooks.new_order(total="1.00"))
+
+    description = orders.finish(arn)
+
+    assert description["status"] == "FAILED"
+    assert description["error"] == "OrderInvalid"
+    assert [name for _, name in orders.steps(arn)] == [
+        "ValidateOrder",
+        "RecordFailure",
+        "OrderFailed",
+    ]
+    assert event_types(orders.history(arn))[-1] == "ExecutionFailed"
+
+
+def test_given_an_order_whose_total_is_wrong_then_the_ops_table_names_state_error_and_cause(
+    orders,
+):
+    arn = orders.accept(orders.webhooks.new_order(total="1.00"))
+    orders.finish(arn)
+    key = business_key(arn)
+
+    [failure] = orders.ops_failures(key)
+
+    assert failure["failureId"] == f"{key}#r0"
+    assert failure["workflow"] == "orders"
+    assert failure["executionArn"] == arn
+    assert failure["failedState"] == "ValidateOrder"
+    assert failure["error"] == "OrderInvalid"
+    assert "total 1.00 does not equal" in failure["cause"]
+
+
+def test_given_an_order_whose_total_is_wrong_then_no_provider_is_called_and_it_stays_received(
+    orders,
+):
+    arn = orders.accept(orders.webhooks.new_order(total="1.00"))
+
+    orders.finish(arn)
+
+    assert orders.erp.requests() == []
+    assert orders.warehouse.requests() == []
+    record = orders.order_record(business_key(arn))
+    assert record is not None and record["status"] == "RECEIVED"
+
+
+# The ERP drops its answer after creating the sales order
+
+
+def test_given_the_erp_drops_the_sales_order_answer_then_retry_replays_the_same_sales_order(
+    orders,
+):
+    drop_first_answer = {
+        1: lambda: _erp_goes(orders, Faults(reset=1.0)),
+        2: lambda: _erp_goes(orders, NO_FAULTS),
+    }
+    with orders.when_invoked("CreateSalesOrderFunction", drop_first_answer):
+        arn = orders.accept(orders.webhooks.new_order())
+        description = orders.finish(arn)
+    key = business_key(arn)
+
+    assert description["status"] == "SUCCEEDED"
+    posts = orders.erp.requests("POST", "/sales-orders")
+    assert [(request.outcome, request.idempotency_key) for request in posts] == [
+        (Outcome.RESET, f"{key}-sales-order"),
+        (Outcome.REPLAYED, f"{key}-sales-order"),
+    ]
+    assert sales_orders_by_reference(orders.erp) == {key: [posts[1].response_body["id"]]}
+    record = orders.order_record(key)
+    assert record is not None and record["salesOrderId"] == posts[1].response_body["id"]
+
+
+def test_given_the_erp_drops_the_sales_order_answer_then_the_history_shows_the_state_retry(
+    orders,
+):
+    drop_first_answer = {
+        1: lambda: _erp_goes(orders, Faults(reset=1.0)),
+        2: lambda: _erp_goes(orders, NO_FAULTS),
+    }
+    with orders.when_invoked("CreateSalesOrderFunction", drop_first_answer):
+        arn = orders.accept(orders.webhooks.new_order())
+        orders.finish(arn)
+
+    history = orders.history(arn)
+
+    assert task_failures(history) == ["ProviderUnavailable"]
+    assert [name for _, name in orders.steps(arn)].count("CreateSalesOrder") == 1
+    assert attempts(history, "CreateSalesOrder") == 2
+
+
+# An ERP outage that outlasts the retries, then a redrive
+
+
+@pytest.fixture
+def failed_in_outage(orders: OrdersDriver) -> str:
+    """GIVEN the ERP answers 503 to every call from CreateSalesOrder on, until its retries end."""
+    outage = {1: lambda: _erp_goes(orders, Faults(error_503=1.0))}
+    with orders.when_invoked("CreateSalesOrderFunction", outage):
+        arn = orders.accept(orders.webhooks.new_order())
+        orders.finish(arn, timeout=OUTAGE_TIMEOUT)
+    return arn
+
+
+def test_given_an_erp_outage_then_the_execution_fails_at_the_task_itself(orders, failed_in_outage):
+    description = orders.engine.describe_execution({"executionArn": failed_in_outage})
+    history = orders.history(failed_in_outage)
+
+    assert description["status"] == "FAILED"
+    assert description["error"] == "ProviderUnavailable"
+    assert description["redriveStatus"] == "REDRIVABLE"
+    assert [name for _, name in orders.steps(failed_in_outage)][-1] == "CreateSalesOrder"
+    assert task_failures(history) == ["ProviderUnavailable"] * 7
+    assert event_types(history)[-2:] == ["TaskFailed", "ExecutionFailed"]
+    assert orders.erp.sales_orders == []
+
+
+def test_given_an_erp_outage_when_redriven_after_it_then_it_resumes_there_and_succeeds(
+    orders, failed_in_outage
+):
+    orders.erp.configure(faults=NO_FAULTS)
+
+    orders.engine.redrive_execution({"executionArn": failed_in_outage})
+    description = orders.finish(failed_in_outage)
+
+    assert description["status"] == "SUCCEEDED"
+    assert description["redriveCount"] == 1
+    history = orders.history(failed_in_outage)
+    redriven = event_types(history).index("ExecutionRedriven")
+    after = [
+        event["stateEnteredEventDetails"]["name"]
+        for event in history[redriven:]
+        if "stateEnteredEventDetails" in event
+    ]
+    assert after[0] == "CreateSalesOrder"
+    assert "UpsertCustomer" not in after and "ValidateOrder" not in after
+
+
+def test_given_an_erp_outage_when_redriven_then_no_earlier_step_repeats_and_one_sales_order(
+    orders, failed_in_outage
+):
+    orders.erp.configure(faults=NO_FAULTS)
+
+    orders.engine.redrive_execution({"executionArn": failed_in_outage})
+    orders.finish(failed_in_outage)
+
+    key = business_key(failed_in_outage)
+    assert len(orders.erp.requests("GET", "/customers")) == 1
+    assert len(orders.erp.requests("POST", "/customers")) == 1
+    history = orders.history(failed_in_outage)
+    assert attempts(history, "ValidateOrder") == attempts(history, "UpsertCustomer") == 1
+    statuses = [request.status for request in orders.erp.requests("POST", "/sales-orders")]
+    assert statuses == [503] * 7 + [201]
+    assert list(sales_orders_by_reference(orders.erp)) == [key]
+    assert len(sales_orders_by_reference(orders.erp)[key]) == 1
+    record = orders.order_record(key)
+    assert record is not None and record["status"] == "PROCESSED"
