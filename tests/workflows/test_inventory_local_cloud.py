@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from sluice.cloud.local_cloud import LocalCloud
+from sluice.lambda_runtime.records import SUCCESS
 from sluice_shared.inventory.start import Snapshot
 from tests.workflows.support import running_cloud
 
@@ -73,6 +74,18 @@ def wait_for_levels(cloud: LocalCloud, count: int) -> dict[str, int]:
     raise AssertionError(f"the storefront holds {len(levels)} levels, not {count}")
 
 
+def wait_for_start_invocations(cloud: LocalCloud, count: int) -> list:
+    """The start function's invocation records once there are `count` (bounded wait)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        assert cloud.runtime is not None
+        records = cloud.runtime.records(cloud.function_name("StartInventoryRunFunction"))
+        if len(records) >= count:
+            return records
+        time.sleep(0.02)
+    raise AssertionError(f"StartInventoryRunFunction was not invoked {count} times")
+
+
 def executions(cloud: LocalCloud) -> list[dict]:
     """Every top-level run of the inventory state machine."""
     client = boto3.client("stepfunctions", endpoint_url=cloud.engine_url)
@@ -114,7 +127,8 @@ def test_given_a_snapshot_dropped_twice_then_changed_skus_are_set_once_and_bad_r
 
     again = drop(cloud, "incoming/stock-1.csv", text)
     assert again.run_key == snapshot.run_key
-    time.sleep(0.5)
+    [first_start, second_start] = wait_for_start_invocations(cloud, 2)[:2]
+    assert (first_start.outcome, second_start.outcome) == (SUCCESS, SUCCESS)
     assert len(cloud.simulators.storefront.requests("POST", LEVELS_PATH)) == requests_after_first
     assert [e["name"] for e in executions(cloud)].count(snapshot.run_key) == 1
 
