@@ -25,6 +25,7 @@ from sluice.stepfunctions.errors import (
     InvalidExecutionInput,
     InvalidOutput,
     ResourceNotFound,
+    ServiceError,
     StateMachineAlreadyExists,
     StateMachineDoesNotExist,
     StatesError,
@@ -32,6 +33,7 @@ from sluice.stepfunctions.errors import (
 )
 from sluice.stepfunctions.integrations import Integrations
 from sluice.stepfunctions.naming import execution_arn, parse_arn, state_machine_arn, validate_name
+from sluice.stepfunctions.paging import Pager
 from sluice.stepfunctions.records import (
     ExecutionRecord,
     HistoryEvent,
@@ -41,6 +43,7 @@ from sluice.stepfunctions.records import (
 from sluice.stepfunctions.runner import ExecutionRunner
 from sluice.stepfunctions.runtime.context import iso_time
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
+from sluice.stepfunctions.runtime.limits import MAX_PAYLOAD_BYTES, exceeds_limit
 from sluice.stepfunctions.store import Store, Transition
 from sluice.stepfunctions.test_state import run_test_state
 from sluice.stepfunctions.tokens import TaskTokens, TaskTokenWaiter, TokenOutcome
@@ -50,22 +53,13 @@ StatusListener = Callable[[dict[str, Any]], None]
 # https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html
 REDRIVE_WINDOW = timedelta(days=14)
 MAX_REDRIVE_HISTORY_EVENTS = 25_000
-MAX_INPUT_BYTES = 256 * 1024
 _CLOSED_REDRIVABLE = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 _DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
-_DEFAULT_PAGE = 100
 
 
 @lru_cache(maxsize=256)
 def _parsed_definition(definition: str) -> dict[str, Any]:
     return validate_definition(definition)
-
-
-def _page(items: list[Any], request: dict[str, Any]) -> tuple[list[Any], str | None]:
-    start = int(request.get("nextToken") or 0)
-    size = int(request.get("maxResults") or _DEFAULT_PAGE) or _DEFAULT_PAGE
-    end = start + size
-    return items[start:end], (str(end) if end < len(items) else None)
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -95,6 +89,7 @@ class StepFunctionsService:
         self.on_status_change = on_status_change
         self.rng = rng or random.Random()
         self.tokens = TaskTokens(self.store, self.clock)
+        self.pager = Pager()
         self._runners: dict[str, ExecutionRunner] = {}
         self._lock = threading.RLock()
         if resume_running:
@@ -198,7 +193,7 @@ class StepFunctionsService:
             }
             for record in self.store.list_state_machines()
         ]
-        page, token = _page(items, request)
+        page, token = self.pager.page(items, request, "ListStateMachines")
         return _drop_none({"stateMachines": page, "nextToken": token})
 
     # Tags
@@ -272,14 +267,17 @@ class StepFunctionsService:
     ) -> ExecutionRecord:
         name = validate_name(name if name is not None else str(uuid.uuid4()))
         input_json = "{}" if execution_input is None else str(execution_input)
+        if exceeds_limit(input_json):
+            raise ValidationException(
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {MAX_PAYLOAD_BYTES}"
+            )
         try:
             json.loads(input_json)
         except ValueError as error:
             raise InvalidExecutionInput(
                 f"Invalid State Machine Execution Input: '{error}'"
             ) from error
-        if len(input_json.encode()) > MAX_INPUT_BYTES:
-            raise InvalidExecutionInput("The execution input is larger than 256 KiB")
         owner_arn = state_machine_arn_override or machine.arn
         arn = execution_arn(owner_arn, name, machine.type == "EXPRESS")
         with self._lock:
@@ -444,7 +442,10 @@ class StepFunctionsService:
             )
             for r in records
         ]
-        page, token = _page(items, request)
+        listing = json.dumps(
+            ["ListExecutions", machine_arn, map_run, request.get("statusFilter"), redrive_filter]
+        )
+        page, token = self.pager.page(items, request, listing)
         return _drop_none({"executions": page, "nextToken": token})
 
     def get_execution_history(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -458,7 +459,8 @@ class StepFunctionsService:
             events.reverse()
         if request.get("includeExecutionData") is False:
             events = [_without_data(event) for event in events]
-        page, token = _page(events, request)
+        listing = json.dumps(["GetExecutionHistory", record.arn, bool(request.get("reverseOrder"))])
+        page, token = self.pager.page(events, request, listing)
         return _drop_none({"events": page, "nextToken": token})
 
     def stop_execution(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -627,7 +629,7 @@ class StepFunctionsService:
             )
             for run in self.store.list_map_runs(record.arn)
         ]
-        page, token = _page(items, request)
+        page, token = self.pager.page(items, request, json.dumps(["ListMapRuns", record.arn]))
         return _drop_none({"mapRuns": page, "nextToken": token})
 
     # TestState
@@ -653,7 +655,7 @@ class StepFunctionsService:
         try:
             machine = self._state_machine(state_machine_arn_)
             record = self._start(machine, name, input_json, parent_arn, None)
-        except (StateMachineDoesNotExist, ExecutionAlreadyExists) as error:
+        except ServiceError as error:
             raise StatesError(f"StepFunctions.{error.code}Exception", error.message) from error
         return {"executionArn": record.arn, "startDate": record.start_date}
 

@@ -12,6 +12,7 @@ from sluice.stepfunctions.records import ScopeCheckpoint
 from sluice.stepfunctions.runtime import processing as io
 from sluice.stepfunctions.runtime.control import ExecutionStopped
 from sluice.stepfunctions.runtime.execution import ExecutionRuntime
+from sluice.stepfunctions.runtime.limits import check_state_input, check_state_output
 from sluice.stepfunctions.runtime.retry import choose_catcher, choose_retry
 from sluice.stepfunctions.runtime.scope import Scope
 from sluice.stepfunctions.runtime.state_run import StateOutcome, StateRun
@@ -45,8 +46,6 @@ _ABORTED_EVENTS = {
     "Parallel": "ParallelStateAborted",
 }
 _TRUNCATED = {"truncated": False}
-# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB)
-MAX_PAYLOAD_BYTES = 256 * 1024
 
 RUNNING = "RUNNING"
 SUCCEEDED = "SUCCEEDED"
@@ -102,19 +101,19 @@ def run_state(
 ) -> StateOutcome:
     """Run one state with its retriers and catchers, recording its entered/exited events.
 
-    `data_json`, when given, is `data` already serialised (the previous state's output).
+    `data_json`, when given, is `data` already serialised (the previous state's output, so
+    already within the size limit); otherwise the input is serialised and checked here.
     """
     state_type = state["Type"]
     language = io.query_language(state, scope.query_language)
     entered = runtime.clock.now()
+    if data_json is None:
+        data_json = to_json(data)
+        check_state_input(name, data_json)
     scope.cursor.add(
         f"{state_type}StateEntered",
         "stateEnteredEventDetails",
-        {
-            "name": name,
-            "input": to_json(data) if data_json is None else data_json,
-            "inputDetails": _TRUNCATED,
-        },
+        {"name": name, "input": data_json, "inputDetails": _TRUNCATED},
     )
     aborted_event = _ABORTED_EVENTS.get(state_type)
     if aborted_event is None:
@@ -132,12 +131,7 @@ def run_state(
     if state_type != "Fail":
         output_json = to_json(outcome.output)
         outcome.output_json = output_json
-        if len(output_json.encode()) > MAX_PAYLOAD_BYTES:
-            raise StatesError(
-                "States.DataLimitExceeded",
-                f"The state/task '{name}' returned a result with a size exceeding the maximum "
-                "number of bytes service limit.",
-            )
+        check_state_output(name, output_json)
         details: dict[str, Any] = {"name": name, "output": output_json, "outputDetails": _TRUNCATED}
         if outcome.assigned:
             details["assignedVariables"] = {k: to_json(v) for k, v in outcome.assigned.items()}

@@ -18,6 +18,7 @@ from sluice.stepfunctions.integrations.resources import (
     parse_resource,
 )
 from sluice.stepfunctions.runtime import processing as io
+from sluice.stepfunctions.runtime.limits import check_state_output, check_task_parameters
 from sluice.stepfunctions.runtime.retry import HEARTBEAT_TIMEOUT, TIMEOUT
 from sluice.stepfunctions.runtime.state_run import StateOutcome, StateRun, next_state
 from sluice.stepfunctions.tokens import TaskTokenWaiter
@@ -105,10 +106,12 @@ def _schedule(
     timeout: int | None,
     heartbeat: int | None,
 ) -> None:
+    arguments_json = to_json(arguments)
+    check_task_parameters(run.name, arguments_json)
     if resource.is_lambda_function:
         details: dict[str, Any] = {
             "resource": resource.arn,
-            "input": to_json(arguments),
+            "input": arguments_json,
             "inputDetails": _TRUNCATED,
         }
         if timeout is not None:
@@ -120,7 +123,7 @@ def _schedule(
         "resourceType": resource.resource_type,
         "resource": resource.resource,
         "region": resource.region,
-        "parameters": to_json(arguments),
+        "parameters": arguments_json,
     }
     if timeout is not None:
         details["timeoutInSeconds"] = timeout
@@ -164,14 +167,14 @@ def _invoke(
             )
             runtime.flush()
             result = _await_token(run, waiter, started, timeout, heartbeat)
+        result_json = to_json(result)
+        check_state_output(run.name, result_json)
     except LambdaFunctionError as failure:
         error = failure.to_states_error()
     except StatesError as failure:
         error = failure
     else:
-        _record(
-            run, resource, "Succeeded", {"output": to_json(result), "outputDetails": _TRUNCATED}
-        )
+        _record(run, resource, "Succeeded", {"output": result_json, "outputDetails": _TRUNCATED})
         return result
     outcome = "TimedOut" if error.error in (TIMEOUT, HEARTBEAT_TIMEOUT) else "Failed"
     _record(run, resource, outcome, {"error": error.error, "cause": error.cause})
