@@ -1,0 +1,169 @@
+"""The console served over HTTP on 127.0.0.1 (stdlib `http.server`, one thread per request).
+
+Loopback only, and guarded as a local admin page must be: requests must name this server in
+`Host` (a DNS-rebinding page cannot reach it), forms are accepted only from its own pages
+(`Origin` / `Sec-Fetch-Site`), and every page forbids scripts, framing and foreign form
+targets through its Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sluice.console.api import ExecutionsApi
+from sluice.console.app import ConsoleApp, Response
+from sluice.console.pages import error_page
+
+logger = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
+# A form carries at most a 256 KiB input, which form encoding can triple.
+MAX_FORM_BYTES = 1024 * 1024
+FORM_TYPE = "application/x-www-form-urlencoded"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class ConsoleServer:
+    """Serves the console for a Step Functions endpoint on loopback.
+
+    Use it as a context manager, or call `start()` (which returns the URL) and `stop()`.
+    Port 0 (the default) picks a free ephemeral port.
+    """
+
+    def __init__(self, endpoint_url: str, *, region_name: str = "us-east-1", port: int = 0) -> None:
+        app = ConsoleApp(ExecutionsApi.for_endpoint(endpoint_url, region_name))
+        self._http = _ConsoleHTTPServer((LOOPBACK, port), app)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"sluice-console-{self.port}",
+            daemon=True,
+        )
+
+    @property
+    def port(self) -> int:
+        """The TCP port the console listens on."""
+        return self._http.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """The console's address, to open in a browser."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> str:
+        """Start serving in a background thread; return the console's URL."""
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._thread.is_alive():
+            self._http.shutdown()
+            self._thread.join()
+        self._http.server_close()
+
+    def __enter__(self) -> ConsoleServer:
+        """Start the console."""
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop the console."""
+        self.stop()
+
+
+class _ConsoleHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that holds the console app."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: ConsoleApp) -> None:
+        self.app = app
+        super().__init__(address, _ConsoleRequestHandler)
+
+    def own_hosts(self) -> set[str]:
+        """The `Host` values that name this server."""
+        port = self.server_address[1]
+        return {f"{LOOPBACK}:{port}", f"localhost:{port}"}
+
+
+class _ConsoleRequestHandler(BaseHTTPRequestHandler):
+    """Checks where a request comes from, hands it to the app and writes the answer."""
+
+    server: _ConsoleHTTPServer
+
+    def do_GET(self) -> None:
+        """Serve a page."""
+        if not self._from_this_host():
+            return
+        parts = urlsplit(self.path)
+        self._send(self.server.app.get(parts.path, _first_values(parts.query)))
+
+    def do_POST(self) -> None:
+        """Run a form's action."""
+        if not self._from_this_host() or not self._from_own_page():
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_FORM_BYTES:
+            self._send(Response(413, error_page("The form is larger than the console accepts.")))
+            return
+        body = self.rfile.read(length)
+        if self.headers.get_content_type() != FORM_TYPE:
+            self._send(Response(415, error_page("Send the form as a web form.")))
+            return
+        form = _first_values(body.decode("utf-8", errors="replace"))
+        self._send(self.server.app.post(urlsplit(self.path).path, form))
+
+    def _from_this_host(self) -> bool:
+        """Refuse requests for another host name (DNS rebinding)."""
+        if self.headers.get("Host") in self.server.own_hosts():
+            return True
+        self._send(Response(421, error_page("This console answers only on its own address.")))
+        return False
+
+    def _from_own_page(self) -> bool:
+        """Refuse forms posted from another site's page (cross-site request forgery)."""
+        origin = self.headers.get("Origin")
+        site = self.headers.get("Sec-Fetch-Site")
+        own_origins = {f"http://{host}" for host in self.server.own_hosts()}
+        if (origin is None or origin in own_origins) and site in (None, "same-origin", "none"):
+            return True
+        self._send(Response(403, error_page("Forms are accepted only from the console's pages.")))
+        return False
+
+    def _send(self, response: Response) -> None:
+        body = response.body.encode("utf-8")
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in {**SECURITY_HEADERS, **response.headers}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log requests through `logging` at debug level instead of stderr."""
+        logger.debug("%s " + format, self.address_string(), *args)
+
+
+def _first_values(encoded: str) -> dict[str, str]:
+    """The first value of each field of a query string or form body."""
+    return {name: values[0] for name, values in parse_qs(encoded, keep_blank_values=True).items()}
