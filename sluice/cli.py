@@ -1,7 +1,7 @@
 """The `sluice` command: run the suite locally, and inspect and redrive its executions.
 
-- `sluice up`: bring the local cloud up and keep it running; prints its endpoints and writes
-  them to `<state dir>/endpoints.json` so other terminals can reach it.
+- `sluice up`: bring the local cloud up and keep it running; prints its endpoints (the web
+  console first) and writes them to `<state dir>/endpoints.json` so other terminals can reach it.
 - `sluice run`: the main job (order traffic with provider faults, then a report).
 - `sluice executions`, `sluice history`, `sluice redrive`: through the running local cloud's
   Step Functions API (or any endpoint given with `--endpoint-url`, AWS included).
@@ -32,6 +32,7 @@ from sluice.cloud.main_job import Progress as JobProgress
 from sluice.cloud.report import Report, report_as_json
 from sluice.cloud.settings import DEFAULT_STATE_DIR, CloudSettings
 from sluice.cloud.traffic import TrafficMix
+from sluice.console import ConsoleServer
 
 ENDPOINTS_FILE = "endpoints.json"
 console = Console()
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     up = commands.add_parser("up", help="bring the local cloud up until interrupted")
     _cloud_arguments(up, default_scale=1.0)
+    up.add_argument("--console-port", type=int, default=0, help="the console's port (0: any)")
     up.set_defaults(command=_up)
 
     run = commands.add_parser("run", help="the main job: order traffic, then a report")
@@ -135,8 +137,11 @@ def _up(args: argparse.Namespace) -> int:
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with LocalCloud(settings) as cloud:
-        endpoints = cloud.endpoints()
+    with (
+        LocalCloud(settings) as cloud,
+        ConsoleServer(cloud.engine_url, port=args.console_port) as web_console,
+    ):
+        endpoints = {"console": web_console.url, **cloud.endpoints()}
         (args.state_dir / ENDPOINTS_FILE).write_text(json.dumps(endpoints, indent=2))
         table = Table(title="sluice local cloud", show_header=True)
         table.add_column("endpoint")
