@@ -34,6 +34,9 @@ STOREFRONT_SETTINGS_PARAMETER = "STOREFRONT_SETTINGS_PARAMETER"
 STOREFRONT_API_KEY_SECRET_NAME = "STOREFRONT_API_KEY_SECRET_NAME"
 STOREFRONT_RATE_LIMIT_PER_SECOND = "STOREFRONT_RATE_LIMIT_PER_SECOND"
 STOREFRONT_DISPATCHER_CONCURRENCY = "STOREFRONT_DISPATCHER_CONCURRENCY"
+SLACK_WEBHOOK_URL_SECRET_NAME = "SLACK_WEBHOOK_URL_SECRET_NAME"
+ALERTS_TABLE_NAME = "ALERTS_TABLE_NAME"
+ALERT_DIGEST_THRESHOLD = "ALERT_DIGEST_THRESHOLD"
 
 DEFAULT_ENVIRONMENT = "dev"
 # The Step Functions execution input limit: a bigger body could never start a workflow.
@@ -41,6 +44,8 @@ DEFAULT_MAX_WEBHOOK_BYTES = 262_144
 # Billing executions a shipment may get (the first plus reconciliation's re-runs) before
 # reconciliation only alerts on it.
 DEFAULT_MAX_BILLING_ATTEMPTS = 3
+# Alerts in one notifier batch above which they are posted as one digest message.
+DEFAULT_ALERT_DIGEST_THRESHOLD = 5
 
 
 class SettingMissing(RuntimeError):
@@ -231,3 +236,21 @@ def storefront_dispatcher_concurrency(value: int | None = None) -> int:
     if value is not None:
         return value
     return int(required(STOREFRONT_DISPATCHER_CONCURRENCY))
+
+
+def slack_webhook_url_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the Slack incoming-webhook URL alerts are posted to."""
+    return required(SLACK_WEBHOOK_URL_SECRET_NAME, value)
+
+
+def alerts_table_name(value: str | None = None) -> str:
+    """Name of the DynamoDB table that records each alert once (and whether it was posted)."""
+    return required(ALERTS_TABLE_NAME, value)
+
+
+def alert_digest_threshold(value: int | None = None) -> int:
+    """Alerts in one batch above which the notifier posts one digest instead of each alert."""
+    if value is not None:
+        return value
+    from_env = os.environ.get(ALERT_DIGEST_THRESHOLD, "")
+    return int(from_env) if from_env else DEFAULT_ALERT_DIGEST_THRESHOLD

@@ -76,7 +76,7 @@ def failure_from_history(detail: dict[str, Any], events: Iterable[dict[str, Any]
     name = detail["name"]
     redrive_count = int(detail.get("redriveCount") or 0)
     return FailureRecord(
-        business_key=_business_key(detail),
+        business_key=business_key_of(detail),
         failure_id=f"{name}#r{redrive_count}",
         workflow=workflow_name(detail["stateMachineArn"]),
         execution_arn=detail["executionArn"],
@@ -109,7 +109,8 @@ def record_failure(detail: dict[str, Any], table_name: str | None = None) -> boo
     return True
 
 
-def _business_key(detail: dict[str, Any]) -> str:
+def business_key_of(detail: dict[str, Any]) -> str:
+    """The business key in a status-change event's input (re-runs keep it), else its name."""
     raw_input = detail.get("input")
     if raw_input:
         try:

@@ -1,0 +1,124 @@
+"""Alerts read from the notifier's queue: execution status changes and CloudWatch alarms.
+
+The queue receives EventBridge `Step Functions Execution Status Change` events as they are,
+and CloudWatch alarm notifications wrapped in SNS's envelope. Each becomes one `Alert` with a
+key that names the occurrence (execution and redrive count, or alarm and state-change time),
+so a duplicate delivery has the same key as the first.
+https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from sluice_shared.ops.failures import business_key_of, workflow_name
+from sluice_shared.ops.reruns import rerun_number
+
+STATUS_CHANGE = "Step Functions Execution Status Change"
+STOPPED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
+ALARM_WORKFLOW = "alarms"
+# Status-change events carry no error for a timeout or a stop: name them as the history does.
+_DEFAULT_ERRORS = {"TIMED_OUT": "States.Timeout", "ABORTED": "ExecutionAborted"}
+
+
+class AlertKind(StrEnum):
+    """What happened."""
+
+    FAILURE = "failure"
+    RESOLUTION = "resolution"
+    ALARM = "alarm"
+    ALARM_OK = "alarm-ok"
+
+
+class AlertUnreadable(ValueError):
+    """A queue message that is neither a status-change event nor an SNS alarm notification."""
+
+
+class Alert(BaseModel):
+    """One thing to tell staff about, with what the message needs."""
+
+    kind: AlertKind
+    alert_key: str
+    workflow: str
+    subject: str
+    status: str
+    error: str = ""
+    cause: str = ""
+    region: str
+    occurred_at: int | str | None = None
+    execution_arn: str | None = None
+    execution_name: str | None = None
+    redrive_count: int = 0
+    rerun: int | None = None
+    alarm_description: str = ""
+    metric_name: str = ""
+
+
+def parse_alert(body: str) -> Alert | None:
+    """The alert a queue message carries; None for one to ignore (a Map run's child)."""
+    try:
+        message = json.loads(body)
+    except ValueError as error:
+        raise AlertUnreadable(f"not JSON: {body[:200]}") from error
+    if not isinstance(message, dict):
+        raise AlertUnreadable(f"not a JSON object: {body[:200]}")
+    if message.get("detail-type") == STATUS_CHANGE:
+        return _execution_alert(message["detail"])
+    if message.get("Type") == "Notification" and "Message" in message:
+        return _alarm_alert(message["Message"])
+    raise AlertUnreadable(f"neither a status change nor an SNS notification: {body[:200]}")
+
+
+def _execution_alert(detail: dict[str, Any]) -> Alert | None:
+    # A distributed Map's child executions belong to `stateMachine:<name>/<map run>`: the
+    # parent execution fails with them and is the one alerted.
+    if "/" in ":".join(detail["stateMachineArn"].split(":")[6:]):
+        return None
+    status = detail["status"]
+    redrive_count = int(detail.get("redriveCount") or 0)
+    kind = AlertKind.FAILURE if status in STOPPED_STATUSES else AlertKind.RESOLUTION
+    arn = detail["executionArn"]
+    return Alert(
+        kind=kind,
+        alert_key=f"{arn}#r{redrive_count}#{kind}",
+        workflow=workflow_name(detail["stateMachineArn"]),
+        subject=business_key_of(detail),
+        status=status,
+        error=detail.get("error") or _DEFAULT_ERRORS.get(status, ""),
+        cause=detail.get("cause") or "",
+        region=arn.split(":")[3],
+        occurred_at=detail.get("stopDate"),
+        execution_arn=arn,
+        execution_name=detail["name"],
+        redrive_count=redrive_count,
+        rerun=rerun_number(detail["name"]),
+    )
+
+
+def _alarm_alert(raw_message: str) -> Alert:
+    try:
+        alarm = json.loads(raw_message)
+        name = alarm["AlarmName"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise AlertUnreadable(f"not a CloudWatch alarm: {raw_message[:200]}") from error
+    state = str(alarm.get("NewStateValue", ""))
+    changed_at = str(alarm.get("StateChangeTime", ""))
+    arn = str(alarm.get("AlarmArn", ""))
+    return Alert(
+        kind=AlertKind.ALARM if state == "ALARM" else AlertKind.ALARM_OK,
+        alert_key=f"alarm#{name}#{state}#{changed_at}",
+        workflow=ALARM_WORKFLOW,
+        subject=name,
+        status=state,
+        error=name,
+        cause=str(alarm.get("NewStateReason", "")),
+        region=arn.split(":")[3] if arn.count(":") >= 3 else "",
+        occurred_at=changed_at,
+        alarm_description=str(alarm.get("AlarmDescription") or ""),
+        metric_name=str((alarm.get("Trigger") or {}).get("MetricName", "")),
+    )
