@@ -3,6 +3,8 @@
 - `sluice up`: bring the local cloud up and keep it running; prints its endpoints (the web
   console first) and writes them to `<state dir>/endpoints.json` so other terminals can reach it.
 - `sluice run`: the main job (order traffic with provider faults, then a report).
+- `sluice redrive` (by ARN, or by `--workflow`/`--since`/`--until`/`--error`) and
+  `sluice dlq-redrive --queue ...`: bulk redrive, on the local cloud or on AWS (`--aws`).
 - `sluice executions`, `sluice history`, `sluice redrive`: through the running local cloud's
   Step Functions API (or any endpoint given with `--endpoint-url`, AWS included).
 """
@@ -33,6 +35,14 @@ from sluice.cloud.report import Report, report_as_json
 from sluice.cloud.settings import DEFAULT_STATE_DIR, CloudSettings
 from sluice.cloud.traffic import TrafficMix
 from sluice.console import ConsoleServer
+from sluice.redrive import (
+    ExecutionFilter,
+    NoDeadLetterQueue,
+    matching_executions,
+    parse_moment,
+    redrive,
+    redrive_dead_letters,
+)
 
 ENDPOINTS_FILE = "endpoints.json"
 console = Console()
@@ -85,10 +95,29 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--workflow", help="state machine name or suffix, to find a name")
     history.set_defaults(command=_history)
 
-    redrive = commands.add_parser("redrive", help="redrive failed executions")
+    redrive = commands.add_parser(
+        "redrive", help="redrive failed executions: by ARN, or every one a filter matches"
+    )
     _api_arguments(redrive)
-    redrive.add_argument("executions", nargs="+", help="execution ARNs")
+    redrive.add_argument("executions", nargs="*", help="execution ARNs (or use the filters)")
+    redrive.add_argument("--workflow", help="state machine name or its suffix (orders)")
+    redrive.add_argument("--since", type=parse_moment, help="stopped at/after: ISO time or 2h")
+    redrive.add_argument("--until", type=parse_moment, help="stopped at/before: ISO time or 30m")
+    redrive.add_argument("--error", help="only this error, e.g. ProviderUnavailable")
+    redrive.add_argument("--dry-run", action="store_true", help="list, redrive nothing")
+    redrive.add_argument("--aws", action="store_true", help="AWS with your credentials")
     redrive.set_defaults(command=_redrive)
+
+    dlq = commands.add_parser("dlq-redrive", help="move a request queue's dead letters back")
+    dlq.add_argument(
+        "--queue", required=True, help="queue or DLQ name/URL (sluice-dev-erp-requests)"
+    )
+    dlq.add_argument("--dry-run", action="store_true", help="count, move nothing")
+    dlq.add_argument("--aws", action="store_true", help="AWS with your credentials")
+    dlq.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR)
+    dlq.add_argument("--endpoint-url", help="SQS endpoint (default: sluice up's)")
+    dlq.add_argument("--region", default="us-east-1")
+    dlq.set_defaults(command=_dlq_redrive)
     return parser
 
 
@@ -326,9 +355,63 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _redrive(args: argparse.Namespace) -> int:
-    client = _client(args)
+    client = boto3.client("stepfunctions", region_name=args.region) if args.aws else _client(args)
+    if args.executions:
+        return _redrive_arns(client, args.executions)
+    chosen = ExecutionFilter(args.workflow, args.since, args.until, args.error)
+    if chosen == ExecutionFilter():
+        raise SystemExit("give execution ARNs, or filters: --workflow, --since, --until, --error")
+    table = Table(title="redrive" + (" (dry run)" if args.dry_run else ""))
+    for column in ("workflow", "execution", "status", "stopped", "outcome"):
+        table.add_column(column)
+    outcomes = [
+        redrive(client, candidate, dry_run=args.dry_run)
+        for candidate in matching_executions(client, chosen)
+    ]
+    for outcome in outcomes:
+        candidate = outcome.candidate
+        table.add_row(
+            candidate.workflow,
+            candidate.name,
+            candidate.status + (f" {candidate.error}" if candidate.error else ""),
+            str(candidate.stopped or ""),
+            outcome.detail if outcome.redriven or args.dry_run else f"[red]{outcome.detail}[/red]",
+        )
+    console.print(table)
+    redriven = sum(outcome.redriven for outcome in outcomes)
+    console.print(f"{len(outcomes)} matched, {redriven} redriven")
+    return 0 if args.dry_run or redriven == len(outcomes) else 1
+
+
+def _dlq_redrive(args: argparse.Namespace) -> int:
+    if args.aws:
+        sqs = boto3.client("sqs", region_name=args.region)
+    else:
+        endpoint, credentials = args.endpoint_url, {}
+        if endpoint is None:
+            path = args.state_dir / ENDPOINTS_FILE
+            if not path.exists():
+                raise SystemExit(
+                    f"no running local cloud ({path} missing): use --aws or --endpoint-url"
+                )
+            endpoint = json.loads(path.read_text())["aws (moto)"]
+            credentials = {"aws_access_key_id": "sluice-local", "aws_secret_access_key": "local"}
+        sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=args.region, **credentials)
+    try:
+        move = redrive_dead_letters(sqs, args.queue, dry_run=args.dry_run)
+    except NoDeadLetterQueue as error:
+        raise SystemExit(str(error)) from error
+    console.print(f"{move.dead_letter_url} held about {move.waiting} messages for {move.queue_url}")
+    if move.task_handle:
+        console.print(f"move task started ({move.method}): {move.task_handle}")
+    elif not args.dry_run:
+        console.print(f"moved {move.moved} messages back ({move.method})")
+    return 0
+
+
+def _redrive_arns(client: Any, arns: list[str]) -> int:
     failed = 0
-    for arn in args.executions:
+    for arn in arns:
         try:
             answer = client.redrive_execution(executionArn=arn)
         except ClientError as error:
