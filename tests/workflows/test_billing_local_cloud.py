@@ -202,9 +202,10 @@ def _accept_twice(billing: BillingDriver, body: dict[str, Any]) -> str:
 @pytest.fixture(scope="module")
 def batch(billing: BillingDriver) -> dict[str, Any]:
     """GIVEN four shipments, each webhook delivered twice: one whose capture answer is lost
-    after the gateway captured, one whose capture meets a 503, one without trouble and one
-    with a declined card WHEN their billings end."""
-    lost, refused, plain = (billing.shipment() for _ in range(3))
+    after the gateway captured, one whose capture meets a 503, one without trouble (and
+    without a tracking URL) and one with a declined card WHEN their billings end."""
+    lost, refused = billing.shipment(), billing.shipment()
+    plain = billing.shipment(trackingUrl=None)
     declined = billing.shipment(paymentReference="pay_declined")
     arns = {}
     for body, faults, outcome in (
@@ -289,6 +290,7 @@ def test_then_each_paid_shipment_sends_its_tracking_to_the_storefront_once(billi
     for body in batch["bodies"]:
         [fulfillment] = billing.storefront.fulfillments(body["orderId"])
         assert fulfillment["trackingNumber"] == body["trackingNumber"]
+        assert fulfillment.get("trackingUrl") == body["trackingUrl"]
 
 
 def test_then_the_declined_card_is_recorded_never_retried_and_never_invoiced(billing, batch):
