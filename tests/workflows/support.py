@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from aws_lambda_powertools.utilities import parameters
 
 from sluice.cloud.local_cloud import LocalCloud
 from sluice.cloud.settings import CloudSettings
+from sluice.cloud.traffic import send_all
 from sluice.simulators import (
     ErpSimulator,
     OrderFactory,
@@ -32,7 +32,6 @@ from sluice.simulators import (
     SimulatorsSettings,
     deliver,
 )
-from tests.fixtures.webhooks import compact_json, webhook_event
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_LAYER = REPO_ROOT / "layers" / "shared" / "python"
@@ -44,7 +43,6 @@ ERP_DISPATCHER_MAPPING = "ErpDispatcherFunctionErpRequests"
 EXECUTION_TIMEOUT = 60.0
 SETTLE_TIMEOUT = 20.0
 POLL_SECONDS = 0.01
-LAMBDA_MAX_TIMEOUT_SECONDS = 900
 # Order ids of each test start at their own block, so business keys never repeat in one cloud.
 _ORDER_ID_BLOCKS = itertools.count(10_000, 10_000)
 
@@ -67,27 +65,6 @@ def forget_warm_state() -> None:
     parameters.clear_caches()
 
 
-def warm_up_ingest(cloud: LocalCloud) -> None:
-    """Give the ingest function its cold start before the test, with time to spare.
-
-    A cold start's real CPU time (imports, boto3 clients, the first secret read: about a
-    second here) is multiplied by the time scale, and ingest has a 10 s timeout: at a large
-    scale its first webhook would time out. Like provisioned concurrency, this runs the first
-    invocation (a badly signed webhook, answered 401) with Lambda's largest timeout, then puts
-    the template's timeout back.
-    """
-    assert cloud.runtime is not None
-    name = cloud.function_name("IngestOrderFunction")
-    config = cloud.runtime.function(name)
-    cloud.runtime.deploy(replace(config, timeout_seconds=LAMBDA_MAX_TIMEOUT_SECONDS))
-    try:
-        event = webhook_event(compact_json({"id": "warm-up"}), secret="not-the-webhook-secret")
-        result = cloud.runtime.invoke(name, event)
-    finally:
-        cloud.runtime.deploy(config)
-    assert result.payload["statusCode"] == 401, result.payload
-
-
 @contextmanager
 def running_cloud(
     time_scale: float,
@@ -104,7 +81,6 @@ def running_cloud(
         parameter_overrides=dict(parameter_overrides or {}),
     )
     with LocalCloud(settings) as cloud:
-        warm_up_ingest(cloud)
         yield cloud
 
 
@@ -155,20 +131,17 @@ class OrdersDriver:
         return str(response.json()["executionArn"])
 
     def accept_all(self, webhooks: Sequence[SignedWebhook], senders: int = 8) -> list[str]:
-        """Send webhooks in parallel (each must be accepted); return their execution ARNs."""
-        local = threading.local()
+        """Send webhooks in parallel, redelivering unanswered ones as storefronts do.
 
-        def send(webhook: SignedWebhook) -> requests.Response:
-            if not hasattr(local, "session"):
-                local.session = requests.Session()
-            return deliver(webhook, self.url, session=local.session, timeout=30.0)
-
-        with ThreadPoolExecutor(max_workers=senders) as pool:
-            responses = list(pool.map(send, webhooks))
-        assert [response.status_code for response in responses] == [202] * len(webhooks), [
-            response.text for response in responses if response.status_code != 202
+        Each must end accepted: 202, or 200 when an earlier attempt that got no answer had
+        in fact started the execution. Returns the execution ARNs, in order.
+        """
+        deliveries = send_all(webhooks, self.url, self.cloud.clock, senders)
+        assert {delivery.status for delivery in deliveries} <= {200, 202}, [
+            (delivery.status, delivery.answer) for delivery in deliveries
         ]
-        return [str(response.json()["executionArn"]) for response in responses]
+        prefix = self.state_machine_arn.replace(":stateMachine:", ":execution:", 1)
+        return [f"{prefix}:{delivery.business_key}" for delivery in deliveries]
 
     # Executions
 
@@ -301,11 +274,12 @@ def event_types(history: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def task_failures(history: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The error of every failed task attempt, in order."""
+    """The error of every failed or timed-out task attempt, in order."""
     return [
-        str(event["taskFailedEventDetails"]["error"])
+        str(event[details]["error"])
         for event in history
-        if event["type"] == "TaskFailed"
+        for details in ("taskFailedEventDetails", "taskTimedOutEventDetails")
+        if details in event
     ]
 
 
