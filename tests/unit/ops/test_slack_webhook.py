@@ -82,3 +82,14 @@ def test_a_refused_message_or_a_connection_error_is_reported_not_retried():
 
     assert (first.delivered, first.status, first.detail) == (False, 400, "invalid_blocks")
     assert (second.delivered, second.detail) == (False, "ConnectionError")
+
+
+def test_a_post_the_pace_leaves_no_time_for_is_not_sent():
+    session = ScriptedSession([FakeResponse(200)])
+    poster = webhook(session)
+    poster.post({"text": "one"}, plenty)
+
+    outcome = poster.post({"text": "two"}, lambda: SAFETY_MARGIN_SECONDS)
+
+    assert (outcome.delivered, outcome.retry_after) == (False, 1.0)
+    assert session.posted_at == [0.0]

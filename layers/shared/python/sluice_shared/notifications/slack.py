@@ -2,8 +2,9 @@
 
 Incoming webhooks allow about one message per second; over that Slack answers 429 with
 `Retry-After` (seconds). The poster spaces its own posts a second apart and, on a 429, waits
-the Retry-After and tries again while the invocation has time; otherwise it reports the
-message as not delivered (with the wait), so the caller keeps the alert for later.
+the Retry-After and tries again, as long as the invocation has time for the wait; otherwise
+it reports the message as not delivered (with the wait), so the caller keeps the alert for
+later and the invocation never runs into its timeout.
 https://api.slack.com/apis/rate-limits https://api.slack.com/messaging/webhooks
 """
 
@@ -53,22 +54,24 @@ class SlackWebhook:
 
     def post(self, message: dict[str, Any], seconds_left: Callable[[], float]) -> PostOutcome:
         """Post `message`, waiting out 429s while `seconds_left()` allows."""
+        wait = self._pace()
         while True:
-            self._keep_pace()
+            if wait + SAFETY_MARGIN_SECONDS >= seconds_left():
+                return PostOutcome(delivered=False, retry_after=wait, detail="no time left")
+            if wait > 0:
+                self._sleep(wait)
             outcome = self._post_once(message)
             if outcome.delivered or outcome.status != 429:
                 return outcome
             wait = outcome.retry_after or DEFAULT_RETRY_AFTER_SECONDS
             if wait + SAFETY_MARGIN_SECONDS >= seconds_left():
                 return outcome
-            self._sleep(wait)
 
-    def _keep_pace(self) -> None:
+    def _pace(self) -> float:
+        """Seconds to wait so posts stay a second apart."""
         if self._last_post is None:
-            return
-        since = self._monotonic() - self._last_post
-        if since < MIN_SECONDS_BETWEEN_POSTS:
-            self._sleep(MIN_SECONDS_BETWEEN_POSTS - since)
+            return 0.0
+        return max(MIN_SECONDS_BETWEEN_POSTS - (self._monotonic() - self._last_post), 0.0)
 
     def _post_once(self, message: dict[str, Any]) -> PostOutcome:
         self._last_post = self._monotonic()
