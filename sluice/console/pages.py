@@ -32,6 +32,7 @@ def executions_page(
         _filters(query, workflows),
     ]
     if listed is not None:
+        parts.append(_counts(listed.executions))
         parts.append(_executions_table(listed.executions))
         parts.append(_paging(query, listed))
     return page("Executions", "\n".join(parts))
@@ -57,6 +58,18 @@ def _options(choices: list[tuple[str, str]], selected: str | None) -> str:
         f"{text(label)}</option>"
         for value, label in choices
     )
+
+
+def _counts(executions: list[dict[str, Any]]) -> str:
+    """How many executions are shown, by status."""
+    if not executions:
+        return ""
+    by_status = Counter(str(execution["status"]) for execution in executions)
+    counts = ", ".join(
+        f"{count} {text(status.replace('_', ' ').lower())}"
+        for status, count in sorted(by_status.items())
+    )
+    return f'<p class="counts">{len(executions)} shown: {counts}</p>'
 
 
 def _executions_table(executions: list[dict[str, Any]]) -> str:

@@ -31,7 +31,8 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Not no-referrer: under it Chromium posts forms with `Origin: null`, which fails the check.
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 

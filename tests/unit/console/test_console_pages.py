@@ -49,6 +49,17 @@ def test_given_a_status_filter_then_only_executions_with_that_status_are_listed(
     assert listed_names(page.text) == ["order-shopify-2"]
 
 
+def test_given_executions_of_several_statuses_then_the_list_counts_them_by_status(cloud, providers):
+    cloud.run(cloud.orders, "order-shopify-1", cloud.order("1"))
+    cloud.run(cloud.orders, "order-shopify-2", cloud.order("2", total="1.00"))
+    providers.erp_down.set()
+    cloud.run(cloud.orders, "order-shopify-3", cloud.order("3"))
+
+    page = cloud.get("/")
+
+    assert '<p class="counts">3 shown: 2 failed, 1 succeeded</p>' in page.text
+
+
 def test_given_an_unknown_status_then_the_page_says_so_with_status_400(cloud):
     page = cloud.get("/", status="BROKEN")
 
