@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test lint unit bench build validate clean
+.PHONY: run test lint unit bench build validate clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,19 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/sam validate --lint
 
-unit: $(STAMP)
+# The console's browser test drives Debian's Chromium: installed here when missing (as root);
+# Playwright never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing and cannot be installed here (not root, or no apt-get):"; \
+	    echo "  install it (apt-get install -y chromium), or the console's browser test fails;"; \
+	    echo "  SLUICE_SKIP_BROWSER_TESTS=1 skips that test instead."; \
+	  fi; }
+
+unit: $(STAMP) chromium
 	$(BIN)/pytest
 
 test: lint unit
