@@ -22,7 +22,7 @@ from sluice.stepfunctions.runtime.executor import run_scope
 from sluice.stepfunctions.runtime.history import EventCursor, HistoryRecorder
 from sluice.stepfunctions.runtime.processing import JSONPATH
 from sluice.stepfunctions.runtime.scope import Scope
-from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
+from sluice.stepfunctions.runtime.workers import EXECUTIONS
 from sluice.stepfunctions.store import Store
 
 LOG = logging.getLogger(__name__)
@@ -87,8 +87,8 @@ class ExecutionRunner:
         )
 
     def start(self) -> None:
-        """Run the execution on an engine worker thread."""
-        ENGINE_WORKERS.submit(self.run)
+        """Queue the execution to run on an engine thread."""
+        EXECUTIONS.submit(self.run)
 
     def run(self) -> None:
         """Run the execution on this thread until it closes."""

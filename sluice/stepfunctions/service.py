@@ -43,6 +43,7 @@ from sluice.stepfunctions.records import (
 from sluice.stepfunctions.runner import ExecutionRunner
 from sluice.stepfunctions.runtime.context import iso_time
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
+from sluice.stepfunctions.runtime.fanout import before_blocking
 from sluice.stepfunctions.runtime.limits import MAX_PAYLOAD_BYTES, exceeds_limit
 from sluice.stepfunctions.store import Store, Transition
 from sluice.stepfunctions.test_state import run_test_state
@@ -346,6 +347,7 @@ class StepFunctionsService:
 
     def _notify(self, execution_arn_: str) -> None:
         if self.on_status_change is not None:
+            before_blocking()
             self.on_status_change(self.describe_execution({"executionArn": execution_arn_}))
 
     def _execution(self, arn: Any) -> ExecutionRecord:

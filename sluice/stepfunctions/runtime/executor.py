@@ -26,6 +26,7 @@ from sluice.stepfunctions.runtime.states import (
     task_state,
     wait_state,
 )
+from sluice.stepfunctions.runtime.workers import EXECUTIONS
 
 STATE_TYPES: dict[str, Callable[[StateRun], StateOutcome]] = {
     "Pass": pass_state.run,
@@ -70,6 +71,7 @@ def run_scope(
     data_json = None
     while True:
         runtime.check(scope.cancellation)
+        EXECUTIONS.share_time()
         variables = scope.variables
         runtime.save_checkpoint(ScopeCheckpoint(arn, scope.key, RUNNING, name, data, variables))
         try:

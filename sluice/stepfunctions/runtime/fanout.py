@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from sluice.stepfunctions.errors import StatesError
 from sluice.stepfunctions.runtime.control import Cancellation, ExecutionStopped
-from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
+from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS, EXECUTIONS
 
 # The most threads one Map or Parallel state uses when its MaxConcurrency is 0 (unbounded).
 DEFAULT_WORKERS = 40
@@ -35,7 +35,9 @@ _working = _Working()
 
 
 def before_blocking() -> None:
-    """Let every fan-out this thread works for start another worker while this one waits."""
+    """Let every fan-out this thread works for start another worker while this one waits, and
+    let queued executions go on on another thread."""
+    EXECUTIONS.relinquish()
     for group in _working.groups:
         group.add_worker()
 

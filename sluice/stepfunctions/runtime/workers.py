@@ -16,6 +16,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 LOG = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ LOG = logging.getLogger(__name__)
 IDLE_SECONDS = 30.0
 # Real seconds interpreter exit waits for the retired idle workers to finish.
 RETIRE_SECONDS = 2.0
+# Real seconds one execution runs on the draining thread before waiting ones get another.
+SLICE_SECONDS = 0.02
 
 Job = Callable[[], None]
 
@@ -100,3 +103,85 @@ class WorkerPool:
 # The engine's threads: shared by every execution of every service in this process.
 ENGINE_WORKERS = WorkerPool("sfn-worker")
 atexit.register(ENGINE_WORKERS.retire_idle)
+
+
+class ExecutionQueue:
+    """Runs started executions one after another on one draining thread at a time.
+
+    A single thread working through computing executions pays no GIL hand-offs between them.
+    Whenever the draining thread is about to block (`before_blocking` calls `relinquish`) or
+    has run one execution for `SLICE_SECONDS` while others wait (`share_time`), it stops
+    draining once its execution ends and a new draining thread takes over the queue, so no
+    execution waits behind one that blocks or runs long.
+    """
+
+    def __init__(self, pool: WorkerPool, slice_seconds: float = SLICE_SECONDS) -> None:
+        self._pool = pool
+        self._slice_seconds = slice_seconds
+        self._lock = threading.Lock()
+        self._pending: deque[Job] = deque()
+        self._drainers = 0
+        self._local = _Draining()
+
+    def submit(self, job: Job) -> None:
+        """Queue `job`; start a draining thread if none is draining."""
+        with self._lock:
+            self._pending.append(job)
+            start = self._drainers == 0
+            if start:
+                self._drainers += 1
+        if start:
+            self._pool.submit(self._drain)
+
+    def _drain(self) -> None:
+        local = self._local
+        local.draining = True
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._drainers -= 1
+                    local.draining = False
+                    return
+                job = self._pending.popleft()
+            local.since = time.monotonic()
+            try:
+                job()
+            except BaseException:
+                LOG.exception("an execution failed on an engine thread")
+            if not local.draining:
+                return
+
+    def relinquish(self) -> None:
+        """If this thread is draining, hand the queue to a new draining thread."""
+        local = self._local
+        if not local.draining:
+            return
+        local.draining = False
+        with self._lock:
+            self._drainers -= 1
+            start = bool(self._pending) and self._drainers == 0
+            if start:
+                self._drainers += 1
+        if start:
+            self._pool.submit(self._drain)
+
+    def share_time(self) -> None:
+        """Hand the queue on if this thread's execution has run a slice while others wait."""
+        local = self._local
+        if (
+            self._pending
+            and local.draining
+            and time.monotonic() - local.since > self._slice_seconds
+        ):
+            self.relinquish()
+
+
+class _Draining(threading.local):
+    """Whether the current thread drains the execution queue, and since when it runs its job."""
+
+    def __init__(self) -> None:
+        self.draining = False
+        self.since = 0.0
+
+
+EXECUTIONS = ExecutionQueue(ENGINE_WORKERS)

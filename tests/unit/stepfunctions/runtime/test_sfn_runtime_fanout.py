@@ -1,4 +1,4 @@
-"""Fan-out of Map iterations and Parallel branches, and the engine's reusable worker threads."""
+"""Fan-out of Map iterations and Parallel branches, the engine's threads and its queue."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sluice.stepfunctions.errors import StatesError
 from sluice.stepfunctions.runtime.control import Cancellation
 from sluice.stepfunctions.runtime.fanout import before_blocking, fan_out
-from sluice.stepfunctions.runtime.workers import WorkerPool
+from sluice.stepfunctions.runtime.workers import ExecutionQueue, WorkerPool
 
 WAIT_SECONDS = 5.0
 
@@ -134,3 +134,72 @@ def _wait_idle(pool: WorkerPool, count: int) -> None:
             return
         parked.wait(0.005)
     raise AssertionError("the worker never became idle")
+
+
+def test_queued_executions_that_only_compute_run_in_turn_on_one_thread():
+    """GIVEN three computing jobs queued at once WHEN drained THEN one thread runs them in order."""
+    queue = ExecutionQueue(WorkerPool("test-queue"))
+    ran: list[tuple[int, int]] = []
+    done = threading.Event()
+    gate = threading.Event()
+
+    def job(number: int) -> None:
+        gate.wait(WAIT_SECONDS)
+        ran.append((number, threading.get_ident()))
+        if number == 2:
+            done.set()
+
+    for number in range(3):
+        queue.submit(lambda number=number: job(number))
+    gate.set()
+
+    assert done.wait(WAIT_SECONDS)
+    assert [number for number, _ in ran] == [0, 1, 2]
+    assert len({thread for _, thread in ran}) == 1
+
+
+def test_a_queued_execution_that_blocks_hands_the_queue_on():
+    """GIVEN job 0 waits for job 1 WHEN job 0 relinquishes before blocking THEN job 1 runs."""
+    queue = ExecutionQueue(WorkerPool("test-queue"))
+    released = threading.Event()
+    result: list[bool] = []
+    done = threading.Event()
+
+    def first() -> None:
+        queue.relinquish()
+        result.append(released.wait(WAIT_SECONDS))
+        done.set()
+
+    queue.submit(first)
+    queue.submit(released.set)
+
+    assert done.wait(WAIT_SECONDS)
+    assert result == [True]
+
+
+def test_a_long_running_execution_shares_its_time_with_waiting_ones():
+    """GIVEN a job past its time slice while another waits WHEN it shares time THEN the
+    waiting job runs on another thread while the first is still running."""
+    queue = ExecutionQueue(WorkerPool("test-queue"), slice_seconds=0.0)
+    second_ran = threading.Event()
+    outcome: list[bool] = []
+
+    def first() -> None:
+        queue.submit(second_ran.set)
+        queue.share_time()
+        outcome.append(second_ran.wait(WAIT_SECONDS))
+
+    queue.submit(first)
+
+    assert second_ran.wait(WAIT_SECONDS)
+    assert _wait_for(lambda: outcome == [True])
+
+
+def _wait_for(condition: Any) -> bool:
+    """Wait (bounded) until `condition()` holds."""
+    polled = threading.Event()
+    for _ in range(1000):
+        if condition():
+            return True
+        polled.wait(0.005)
+    return False
