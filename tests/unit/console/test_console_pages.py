@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
+import requests
+
+from sluice.console import ConsoleServer
 
 pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
+
+
+@pytest.fixture
+def closed_endpoint() -> str:
+    """An endpoint on a loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 def listed_names(html: str) -> list[str]:
@@ -119,3 +132,27 @@ def test_given_the_stylesheet_path_then_css_is_served_from_the_console_itself(cl
 
     assert sheet.status_code == 200
     assert sheet.headers["Content-Type"].startswith("text/css")
+
+
+def test_given_more_executions_than_a_page_then_a_link_pages_on_to_the_older_ones(cloud):
+    for number in range(101):
+        cloud.engine.start_execution({"stateMachineArn": cloud.billing, "name": f"s-{number}"})
+    first = cloud.get("/", workflow="sluice-test-billing")
+    token = re.search(r'href="/\?workflow=sluice-test-billing&amp;page=([^"]+)"', first.text)
+    assert token is not None
+
+    older = cloud.get("/", workflow="sluice-test-billing", page=token.group(1))
+
+    assert len(listed_names(first.text)) == 100
+    assert len(listed_names(older.text)) == 1
+    assert set(listed_names(first.text)).isdisjoint(listed_names(older.text))
+
+
+def test_given_an_api_that_does_not_answer_then_the_page_says_so_with_status_502(
+    closed_endpoint,
+):
+    with ConsoleServer(closed_endpoint) as console:
+        page = requests.get(console.url + "/", timeout=30)
+
+    assert page.status_code == 502
+    assert "The Step Functions API did not answer" in page.text
