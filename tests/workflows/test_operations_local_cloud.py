@@ -1,0 +1,302 @@
+"""Operations on the local cloud: Slack alerts, digests, duplicates, redrive and re-run.
+
+Failures reach the notifier as on AWS: the engine's status-change event goes through the
+template's EventBridge rule to the alerts queue, whose event source mapping invokes the
+notifier, which posts to the Slack simulator (one message a second, 429 over that).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from sluice.cloud.local_cloud import LocalCloud
+from sluice.entrypoints.status_events import status_change_event
+from sluice.simulators import NO_FAULTS, Faults
+from sluice.simulators.settings import RateLimit
+from sluice_shared.ops.reruns import rerun_name
+from tests.workflows.support import (
+    OrdersDriver,
+    business_key,
+    eventually,
+    running_cloud,
+    sales_orders_by_reference,
+)
+
+# ERP retries of 10 s and more (with full jitter) pass 40 times faster.
+TIME_SCALE = 40
+OUTAGE_TIMEOUT = 60.0
+ALERT_TIMEOUT = 30.0
+STORM_SIZE = 200
+NOTIFIER = "NotifySlackFunction"
+ALERTS_QUEUE = "AlertsQueue"
+ALERTS_TABLE = "AlertsTable"
+DIGEST_TITLE = re.compile(r"^(\d+) alerts at once \((\d+) failed executions\)")
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[LocalCloud]:
+    """The local cloud for this module (no latency; faults are switched on by the tests)."""
+    with running_cloud(TIME_SCALE) as local_cloud:
+        yield local_cloud
+
+
+@dataclass
+class Alerts:
+    """What reached Slack, and the notifier's queue and ledger."""
+
+    cloud: LocalCloud
+
+    def __post_init__(self) -> None:
+        model = self.cloud.model
+        assert model is not None
+        region = model.stack.region
+        self._sqs = boto3.client("sqs", endpoint_url=self.cloud.moto_url, region_name=region)
+        self._dynamodb = boto3.client(
+            "dynamodb", endpoint_url=self.cloud.moto_url, region_name=region
+        )
+        self.queue_url = self._sqs.get_queue_url(QueueName=model.queues[ALERTS_QUEUE].name)[
+            "QueueUrl"
+        ]
+        self.table = model.tables[ALERTS_TABLE].name
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message the Slack simulator accepted."""
+        return self.cloud.simulators.slack.messages
+
+    def about(self, key: str) -> list[dict[str, Any]]:
+        """The accepted messages that name a business key."""
+        return [message for message in self.messages if key in json.dumps(message)]
+
+    def wait_for(self, key: str, count: int) -> list[dict[str, Any]]:
+        """Wait (bounded) until `count` messages name `key`; return them."""
+        arrived = eventually(lambda: len(self.about(key)) >= count, ALERT_TIMEOUT)
+        assert arrived, f"{count} Slack messages about {key} never came: {self.messages}"
+        return self.about(key)
+
+    def queue_depth(self) -> int:
+        """Alert messages waiting or being handled."""
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=self.queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(value) for value in attributes.values())
+
+    def drained(self, timeout: float = ALERT_TIMEOUT) -> None:
+        """Wait (bounded) until the notifier has handled every alert message."""
+        assert eventually(lambda: self.queue_depth() == 0, timeout), "alerts queue not drained"
+
+    def statuses(self) -> dict[str, str]:
+        """The ledger: alert key -> SENDING, PENDING or SENT."""
+        pages = self._dynamodb.get_paginator("scan").paginate(TableName=self.table)
+        return {
+            item["alertKey"]["S"]: item["status"]["S"] for page in pages for item in page["Items"]
+        }
+
+
+@pytest.fixture
+def alerts(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[Alerts]:
+    """Slack as the notifier leaves it; drained before the next test resets the simulators."""
+    watcher = Alerts(cloud)
+    yield watcher
+    watcher.drained()
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return json.dumps(messages, ensure_ascii=False)
+
+
+# One failure, one message
+
+
+@pytest.fixture
+def invalid_order(orders: OrdersDriver) -> str:
+    """GIVEN an order whose total is wrong, WHEN it runs and fails at ValidateOrder."""
+    arn = orders.accept(orders.webhooks.new_order(total="1.00"))
+    assert orders.finish(arn)["status"] == "FAILED"
+    return arn
+
+
+def test_a_failed_order_posts_one_message_with_what_staff_need(alerts, invalid_order):
+    key = business_key(invalid_order)
+
+    [message] = alerts.wait_for(key, 1)
+    alerts.drained()
+
+    text = texts([message])
+    for expected in (
+        "orders",
+        key,
+        "ValidateOrder",
+        "OrderInvalid",
+        "total 1.00 does not equal",
+        "never",
+        f"#/v2/executions/details/{invalid_order}",
+        f"{key}-rerun-1",
+    ):
+        assert expected in text, expected
+    assert [block["type"] for block in message["blocks"]][:2] == ["header", "section"]
+    assert "stackTrace" not in text and "Traceback" not in text
+    assert len(alerts.about(key)) == 1
+
+
+def test_a_duplicate_status_event_posts_no_second_message(cloud, orders, alerts, invalid_order):
+    key = business_key(invalid_order)
+    alerts.wait_for(key, 1)
+    alerts.drained()
+    assert cloud.events is not None and cloud.model is not None
+    description = orders.engine.describe_execution({"executionArn": invalid_order})
+    duplicate = status_change_event(
+        description, cloud.model.stack.account_id, cloud.model.stack.region, cloud.clock.now()
+    )
+    handled = orders.invocations(NOTIFIER)
+
+    assert cloud.events.publish(duplicate) >= 1
+    assert eventually(lambda: orders.invocations(NOTIFIER) > handled, ALERT_TIMEOUT)
+    alerts.drained()
+
+    assert len(alerts.about(key)) == 1
+
+
+# A storm
+
+
+def test_a_storm_of_failures_is_posted_as_digests_within_slacks_rate_limit(cloud, orders, alerts):
+    slack = cloud.simulators.slack
+    slack.configure(rate_limit=RateLimit(per_second=1.0 / TIME_SCALE))
+    webhooks = [orders.webhooks.new_order(total="1.00") for _ in range(STORM_SIZE)]
+
+    arns = orders.accept_all(webhooks)
+    assert {d["status"] for d in orders.finish_all(arns, timeout=120.0)} == {"FAILED"}
+    keys = {f"{arn}#r0#failure" for arn in arns}
+    everything_sent = eventually(
+        lambda: {alerts.statuses().get(key) for key in keys} == {"SENT"}, 120.0
+    )
+    alerts.drained()
+
+    assert everything_sent, "some alerts of the storm were never posted"
+    digests = [DIGEST_TITLE.match(message["text"]) for message in alerts.messages]
+    in_digests = sum(int(match.group(2)) for match in digests if match)
+    singles = [match for match in digests if match is None]
+    assert any(digests)
+    assert in_digests + len(singles) == STORM_SIZE
+    assert len(alerts.messages) <= STORM_SIZE // 10
+    throttled = slack.requests("POST", status=429)
+    assert len(throttled) <= len(alerts.messages)
+
+
+# Redrive, then the resolution
+
+
+@pytest.fixture
+def failed_in_outage(orders: OrdersDriver) -> str:
+    """GIVEN the ERP answers 503 from CreateSalesOrder on, until the retries end."""
+    outage = {1: lambda: orders.erp.configure(faults=Faults(error_503=1.0))}
+    with orders.when_invoked("CreateSalesOrderFunction", outage):
+        arn = orders.accept(orders.webhooks.new_order())
+        assert orders.finish(arn, timeout=OUTAGE_TIMEOUT)["status"] == "FAILED"
+    return arn
+
+
+def test_a_transient_failure_is_alerted_with_redrive_as_the_remedy(alerts, failed_in_outage):
+    [message] = alerts.wait_for(business_key(failed_in_outage), 1)
+
+    text = texts([message])
+    assert "CreateSalesOrder" in text and "ProviderUnavailable" in text
+    assert "Redrive the execution" in text
+
+
+def test_a_redriven_order_succeeds_and_posts_its_resolution(orders, alerts, failed_in_outage):
+    key = business_key(failed_in_outage)
+    alerts.wait_for(key, 1)
+    orders.erp.configure(faults=NO_FAULTS)
+
+    orders.engine.redrive_execution({"executionArn": failed_in_outage})
+
+    assert orders.finish(failed_in_outage)["status"] == "SUCCEEDED"
+    failure, resolution = alerts.wait_for(key, 2)
+    assert failure["text"].startswith(f"Order {key} failed at CreateSalesOrder")
+    assert resolution["text"] == (
+        f"Resolved: order {key} succeeded after redrive 1. Earlier failure: "
+        f"`ProviderUnavailable` at CreateSalesOrder ({_recorded_at(orders, key)})."
+    )
+
+
+def _recorded_at(orders: OrdersDriver, key: str) -> str:
+    [failure] = orders.ops_failures(key)
+    return failure["recordedAt"]
+
+
+# Fix the data and re-run
+
+
+@pytest.fixture
+def refused_by_the_warehouse(orders: OrdersDriver) -> str:
+    """GIVEN the warehouse refuses the fulfilment (ProviderRejected, a data error) after the
+    sales order was created."""
+    api_key = orders.warehouse.settings.api_key
+    refuse = {1: lambda: orders.warehouse.configure(api_key="not-the-key-sluice-sends")}
+    with orders.when_invoked("CreateFulfilmentFunction", refuse):
+        arn = orders.accept(orders.webhooks.new_order())
+        description = orders.finish(arn)
+    orders.warehouse.configure(api_key=api_key)
+    assert (description["status"], description["error"]) == ("FAILED", "ProviderRejected")
+    return arn
+
+
+def test_a_fixed_and_re_run_order_creates_no_second_sales_order(
+    orders, alerts, refused_by_the_warehouse
+):
+    key = business_key(refused_by_the_warehouse)
+    first = orders.engine.describe_execution({"executionArn": refused_by_the_warehouse})
+    corrected = json.loads(first["input"])
+    corrected["order"]["shipping_address"]["address2"] = "Flat 2, back entrance"
+
+    rerun = orders.engine.start_execution(
+        {
+            "stateMachineArn": orders.state_machine_arn,
+            "name": rerun_name(key, 1),
+            "input": json.dumps(corrected),
+        }
+    )["executionArn"]
+
+    assert orders.finish(rerun)["status"] == "SUCCEEDED"
+    assert len(sales_orders_by_reference(orders.erp)[key]) == 1
+    assert [r.status for r in orders.erp.requests("POST", "/sales-orders")] == [201]
+    assert len(orders.erp.customers) == 1
+    fulfilments = orders.warehouse.requests("POST", "/fulfilments")
+    assert [request.status for request in fulfilments] == [401, 201]
+    assert fulfilments[-1].body["shipTo"]["line2"] == "Flat 2, back entrance"
+    record = orders.order_record(key)
+    assert record is not None and record["status"] == "PROCESSED"
+    assert record["salesOrderId"] == orders.erp.sales_orders[0]["id"]
+
+
+def test_a_re_run_keeps_the_business_key_and_posts_a_resolution(
+    orders, alerts, refused_by_the_warehouse
+):
+    key = business_key(refused_by_the_warehouse)
+    first = orders.engine.describe_execution({"executionArn": refused_by_the_warehouse})
+
+    rerun = orders.engine.start_execution(
+        {
+            "stateMachineArn": orders.state_machine_arn,
+            "name": rerun_name(key, 1),
+            "input": first["input"],
+        }
+    )["executionArn"]
+    orders.finish(rerun)
+
+    failure, resolution = alerts.wait_for(key, 2)
+    assert "CreateFulfilment" in failure["text"] and "ProviderRejected" in failure["text"]
+    assert resolution["text"].startswith(
+        f"Resolved: order {key} succeeded after re-run 1 (`{key}-rerun-1`)"
+    )
+    assert [failure["businessKey"] for failure in orders.ops_failures(key)] == [key]
