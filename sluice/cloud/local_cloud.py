@@ -67,7 +67,9 @@ PROVIDER_PARAMETER_PREFIXES = {
     "storefront": "Storefront",
     "payments": "PaymentGateway",
 }
-WEBHOOK_SECRET_PARAMETER = "StorefrontWebhookSecretName"
+# Webhook HMAC secrets the template references by name; locally both signers (the storefront
+# and warehouse simulators' helpers) use the simulators' webhook secret.
+WEBHOOK_SECRET_PARAMETERS = ("StorefrontWebhookSecretName", "WarehouseWebhookSecretName")
 SLACK_WEBHOOK_SECRET_PARAMETER = "SlackWebhookUrlSecretName"
 ROLE_ARN = "arn:aws:iam::{account}:role/sluice-local-{name}"
 # The local cloud's own loggers. Functions' Powertools loggers are named after the service
@@ -202,9 +204,10 @@ class LocalCloud:
             parameter = model.parameters.get(f"{prefix}ApiKeySecretName")
             if parameter is not None and name in keys:
                 values[str(parameter)] = keys[name]
-        webhook = model.parameters.get(WEBHOOK_SECRET_PARAMETER)
-        if webhook is not None:
-            values[str(webhook)] = self.simulators.settings.webhook_secret
+        for parameter_name in WEBHOOK_SECRET_PARAMETERS:
+            webhook = model.parameters.get(parameter_name)
+            if webhook is not None:
+                values[str(webhook)] = self.simulators.settings.webhook_secret
         slack = model.parameters.get(SLACK_WEBHOOK_SECRET_PARAMETER)
         if slack is not None:
             values[str(slack)] = self.simulators.slack_webhook_url
