@@ -66,8 +66,7 @@ class ExecutionQuery:
 
 @dataclass(frozen=True)
 class ExecutionPage:
-    """Executions, newest first; `next_token` pages on within one workflow; `more` says more
-    executions matched than are shown."""
+    """Executions, newest first; `next_token` pages on in one workflow, `more`: others matched."""
 
     executions: list[dict[str, Any]]
     next_token: str | None

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from sluice.console.api import ConsoleError, ExecutionPage, ExecutionQuery, ExecutionsApi
+from sluice.console.execution_page import execution_page
+from sluice.console.executions_page import executions_page
 from sluice.console.flashes import Flashes
-from sluice.console.layout import STYLESHEET_PATH, Flash, when
-from sluice.console.pages import (
+from sluice.console.layout import Flash, error_page, when
+from sluice.console.paths import (
     EXECUTION_PATH,
+    EXECUTIONS_PATH,
     REDRIVE_PATH,
     RERUN_PATH,
-    error_page,
-    execution_page,
-    executions_page,
+    STYLESHEET_PATH,
 )
 from sluice.console.style import STYLESHEET
 
@@ -50,7 +51,7 @@ class ConsoleApp:
     def get(self, path: str, query: Mapping[str, str]) -> Response:
         """Answer a GET of `path` with its query parameters."""
         flash = self._flashes.get(query.get("flash"))
-        if path == "/":
+        if path == EXECUTIONS_PATH:
             return self._executions(query, flash)
         if path == EXECUTION_PATH:
             return self._execution(query.get("arn"), flash)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from html import escape
 from urllib.parse import urlencode
 
-STYLESHEET_PATH = "/console.css"
+from sluice.console.paths import EXECUTIONS_PATH, STYLESHEET_PATH
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,20 @@ def page(title: str, body: str, *, refresh_seconds: int | None = None) -> str:
 <link rel="stylesheet" href="{STYLESHEET_PATH}">
 </head>
 <body>
-<header><a class="brand" href="/">sluice console</a><a href="/">Executions</a></header>
+<header><a class="brand" href="{EXECUTIONS_PATH}">sluice console</a>
+<a href="{EXECUTIONS_PATH}">Executions</a></header>
 <main>
 {body}
 </main>
 </body>
 </html>
 """
+
+
+def error_page(message: str, flash: Flash | None = None) -> str:
+    """A page that says what went wrong, with a way back."""
+    return page(
+        "Error",
+        f'<h1>Something went wrong</h1>{flash_box(flash)}<div class="flash error" role="alert">'
+        f'{text(message)}</div><p><a href="{EXECUTIONS_PATH}">Back to the executions</a></p>',
+    )

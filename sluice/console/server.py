@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sluice.console.api import ExecutionsApi
 from sluice.console.app import ConsoleApp, Response
-from sluice.console.pages import error_page
+from sluice.console.layout import error_page
 
 logger = logging.getLogger(__name__)
 
