@@ -251,8 +251,8 @@ def _print_report(report: Report) -> None:
         return "-" if value is None else f"{value:.2f} s"
 
     rows = [
-        ("orders accepted (202)", str(report.accepted)),
-        ("duplicates absorbed (200)", str(report.duplicates_absorbed)),
+        ("orders accepted", str(report.accepted)),
+        ("duplicates absorbed", str(report.duplicates_absorbed)),
         ("webhook redeliveries after 5xx/429", str(report.redeliveries)),
         ("task retries", str(report.retries)),
         ("retried errors", ", ".join(f"{e} {n}" for e, n in report.retried_errors.items())),

@@ -63,20 +63,24 @@ def build_report(cloud: LocalCloud, deliveries: Sequence[Delivery]) -> Report:
     """Everything the main job prints, from the local cloud's records."""
     assert cloud.engine is not None and cloud.model is not None and cloud.runtime is not None
     report = Report(time_scale=cloud.settings.time_scale)
+    answered = 0
     for delivery in deliveries:
         report.redeliveries += delivery.attempts - 1
-        if delivery.status == ACCEPTED:
-            report.accepted += 1
-        elif delivery.status == DUPLICATE:
-            report.duplicates_absorbed += 1
+        if delivery.status in (ACCEPTED, DUPLICATE):
+            answered += 1
         else:
             message = str(delivery.answer.get("message", "")).split(":")[0]
             report.rejected[f"{delivery.status} {message}"] += 1
+    # An order counts once, whichever delivery got the 202: a redelivery of a webhook whose
+    # first attempt got no answer but started the workflow is answered 200, yet it is the
+    # order's acceptance, not a duplicate.
     accepted_keys = {
         delivery.business_key
         for delivery in deliveries
         if delivery.status in (ACCEPTED, DUPLICATE) and delivery.business_key
     }
+    report.accepted = len(accepted_keys)
+    report.duplicates_absorbed = answered - report.accepted
     sent_at = _first_sent(deliveries)
     closed: dict[str, dict[str, Any]] = {}
     for logical_id, machine in cloud.model.state_machines.items():
