@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sluice.cloud.local_cloud import LocalCloud
-from sluice.cloud.report import ACCEPTED, Report, build_report
+from sluice.cloud.report import ACCEPTED, DUPLICATE, Report, build_report
 from sluice.cloud.settings import CloudSettings
 from sluice.cloud.traffic import Delivery, TrafficMix, build_stream, send_all
 from sluice.simulators import Faults, SimulatorsSettings
 
 ORDERS_API = "OrdersApi"
+ORDERS_STATE_MACHINE = "OrdersStateMachine"
 ORDER_WEBHOOK_PATH = "/webhooks/orders/shopify"
 DEFAULT_TIME_SCALE = 10.0
 DEFAULT_DEADLINE_SECONDS = 180.0
@@ -95,11 +96,17 @@ def _wait_for_workflows(
 ) -> None:
     """Wait (bounded, in wall seconds) until every accepted order's execution has closed."""
     assert cloud.engine is not None
-    arns = [
-        str(delivery.answer["executionArn"])
+    # Executions are named by business key; a 200 (redelivery) answer carries no ARN, yet its
+    # order may have been started by an earlier attempt that got no answer.
+    executions = cloud.state_machine_arn(ORDERS_STATE_MACHINE).replace(
+        ":stateMachine:", ":execution:", 1
+    )
+    keys = {
+        delivery.business_key
         for delivery in deliveries
-        if delivery.status == ACCEPTED and "executionArn" in delivery.answer
-    ]
+        if delivery.status in (ACCEPTED, DUPLICATE) and delivery.business_key
+    }
+    arns = [f"{executions}:{key}" for key in sorted(keys)]
     deadline = time.monotonic() + deadline_seconds
     for done, arn in enumerate(arns, start=1):
         remaining = deadline - time.monotonic()
