@@ -2,14 +2,13 @@
 
 Nothing is dropped silently: every data record is either written to the accepted rows or to
 the report with its line number and reason. A later record of a SKU already seen is rejected
-(the first one wins), so the file cannot set one SKU twice; finding those keeps one small
-entry per distinct SKU in memory, the rows themselves are never held.
+(the first one wins), so the file cannot set one SKU twice; the SKUs seen so far are kept in a
+temporary SQLite file (first_lines.py), so memory stays bounded whatever the file's size.
 
 The object is read with `IfMatch` on the ETag the run is named by, so a run never reads
 bytes other than the ones it was started for.
 """
 
-import hashlib
 from typing import Any
 
 from botocore.client import BaseClient
@@ -18,6 +17,7 @@ from botocore.exceptions import ClientError
 from sluice_shared.inventory import naming
 from sluice_shared.inventory.csv_stream import RowWriter, csv_records, s3_csv_writer
 from sluice_shared.inventory.errors import SnapshotInvalid, SnapshotSuperseded
+from sluice_shared.inventory.first_lines import FirstLines
 from sluice_shared.inventory.rows import InventoryLevel, parse_row, read_header
 from sluice_shared.inventory.steps import ValidateSnapshotInput, ValidationResult
 
@@ -25,11 +25,6 @@ ACCEPTED_HEADER = ("sku", "available")
 REPORT_HEADER = ("line", "sku", "reason", "raw")
 # The report quotes at most this much of a rejected record.
 MAX_RAW_LENGTH = 200
-
-
-def _sku_fingerprint(sku: str) -> int:
-    """A 64-bit digest of a SKU: a small, fixed-size key for duplicate detection."""
-    return int.from_bytes(hashlib.blake2b(sku.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def _open_snapshot(client: BaseClient, step: ValidateSnapshotInput) -> Any:
@@ -49,10 +44,10 @@ def _open_snapshot(client: BaseClient, step: ValidateSnapshotInput) -> Any:
 class _RowSorter:
     """Sends each data record to the accepted rows or to the report, counting both."""
 
-    def __init__(self, accepted: RowWriter, report: RowWriter) -> None:
+    def __init__(self, accepted: RowWriter, report: RowWriter, first_lines: FirstLines) -> None:
         self._accepted = accepted
         self._report = report
-        self._first_lines: dict[int, int] = {}
+        self._first_lines = first_lines
         self.rows = 0
         self.rejected = 0
 
@@ -64,8 +59,7 @@ class _RowSorter:
 
     def accept(self, line: int, level: InventoryLevel, fields: list[str]) -> None:
         """Write a valid record, unless its SKU already appeared on an earlier line."""
-        fingerprint = _sku_fingerprint(level.sku)
-        first = self._first_lines.setdefault(fingerprint, line)
+        first = self._first_lines.claim(level.sku, line)
         if first != line:
             self.reject(line, level.sku, f"duplicate sku: first on line {first}", fields)
             return
@@ -86,8 +80,9 @@ def validate_snapshot(
     with (
         s3_csv_writer(client, step.bucket, accepted_key, ACCEPTED_HEADER) as accepted,
         s3_csv_writer(client, step.bucket, report_key, REPORT_HEADER) as report,
+        FirstLines() as first_lines,
     ):
-        sorter = _RowSorter(accepted, report)
+        sorter = _RowSorter(accepted, report, first_lines)
         for line, fields in records:
             sorter.rows += 1
             parsed = parse_row(fields, columns)
