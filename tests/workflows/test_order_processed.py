@@ -30,6 +30,7 @@ TASK_STATES = [
     "CreateFulfilment",
     "SendCustomerUpdate",
     "RecordOrder",
+    "PublishOrderProcessed",
 ]
 TASK_EVENTS = [
     "TaskStateEntered",

@@ -109,6 +109,8 @@ class Order(_StorefrontModel):
     taxes_included: bool = False
     total: Money
     note: Annotated[str, Field(max_length=5000)] | None = None
+    # The storefront's authorised payment, which billing captures against when it ships.
+    payment_reference: Text | None = None
 
     def to_json(self) -> dict[str, object]:
         """The order as JSON-ready data: money as strings, absent optional fields left out."""
