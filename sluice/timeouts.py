@@ -24,6 +24,12 @@ def wait_for_work(clock: Clock, done: threading.Event, timeout: float) -> bool:
     started = time.monotonic()
     if clock.wait(done, timeout):
         return True
+    return wait_out_allowance(clock, done, timeout, started)
+
+
+def wait_out_allowance(clock: Clock, done: threading.Event, timeout: float, started: float) -> bool:
+    """Once `timeout` clock seconds have passed, wait for `done` until the work, begun at
+    `started` (`time.monotonic()`), has had its compute allowance of wall seconds."""
     if not isinstance(clock, ScaledClock):
         return done.is_set()
     allowance = min(timeout, COMPUTE_ALLOWANCE_SECONDS) - (time.monotonic() - started)

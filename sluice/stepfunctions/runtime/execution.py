@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,6 +20,7 @@ from sluice.stepfunctions.runtime.fanout import before_blocking
 from sluice.stepfunctions.runtime.history import HistoryRecorder
 from sluice.stepfunctions.runtime.workers import ENGINE_WORKERS
 from sluice.stepfunctions.store import Store
+from sluice.timeouts import wait_out_allowance
 
 if TYPE_CHECKING:
     from sluice.stepfunctions.integrations import Integrations
@@ -151,7 +153,12 @@ class ExecutionRuntime:
     def call(
         self, function: Callable[[], T], deadline: float | None, cancellation: Cancellation
     ) -> T:
-        """Run `function`, failing with `States.Timeout` when it runs past `deadline`."""
+        """Run `function`, failing with `States.Timeout` when it runs past `deadline`.
+
+        Under a scaled clock the task also gets the compute allowance of `sluice.timeouts`, as
+        Lambda timeouts do: otherwise a busy machine's slowness fails a state that AWS would
+        not time out, while the Lambda behind it is still allowed to finish.
+        """
         before_blocking()
         if deadline is None and self.deadline is None:
             result = function()
@@ -167,8 +174,12 @@ class ExecutionRuntime:
                 outcome.error = error
             done.set()
 
+        started = time.monotonic()
+        timeout = None if deadline is None else deadline - self.clock.monotonic()
         ENGINE_WORKERS.submit(target)
-        if not self.wait_until(done, deadline, cancellation):
+        if not self.wait_until(done, deadline, cancellation) and not (
+            timeout is not None and wait_out_allowance(self.clock, done, timeout, started)
+        ):
             raise StatesError("States.Timeout", "")
         if outcome.error is not None:
             raise outcome.error
