@@ -55,13 +55,6 @@ def test_shipment_key_follows_the_convention():
     assert keys.shipment_business_key("3pl", "SH-9") == "shipment-3pl-SH-9"
 
 
-def test_inventory_key_is_a_digest_of_the_object_location():
-    """GIVEN a snapshot file WHEN keyed THEN `inventory-` and 32 hex characters."""
-    key = keys.inventory_business_key("drop-bucket", "snapshots/2025-03-14.csv")
-    assert re.fullmatch(r"inventory-[0-9a-f]{32}", key)
-    assert key != keys.inventory_business_key("drop-bucket", "snapshots/2025-03-15.csv")
-
-
 def test_provider_idempotency_keys_derive_from_the_business_key():
     """GIVEN a business key WHEN deriving provider keys THEN the contract's suffixes."""
     assert (

@@ -48,11 +48,6 @@ def shipment_business_key(source: str, shipment_id: str) -> str:
     return business_key("shipment", source, shipment_id)
 
 
-def inventory_business_key(bucket: str, key: str) -> str:
-    """The business key of an inventory snapshot file: `inventory-<digest of bucket/key>`."""
-    return business_key("inventory", _digest(f"{bucket}/{key}", 32))
-
-
 def sales_order_idempotency_key(order_key: str) -> str:
     """The ERP Idempotency-Key of an order's sales order."""
     return f"{order_key}-sales-order"
