@@ -6,7 +6,6 @@ Every wait here is bounded (real seconds) and fails the test with what it was wa
 from __future__ import annotations
 
 import itertools
-import json
 import sys
 import threading
 import time
@@ -39,7 +38,6 @@ TEMPLATE = REPO_ROOT / "template.yaml"
 ORDERS_API = "OrdersApi"
 WEBHOOK_PATH = "/webhooks/orders/shopify"
 ORDERS_STATE_MACHINE = "OrdersStateMachine"
-ERP_DISPATCHER_MAPPING = "ErpDispatcherFunctionErpRequests"
 EXECUTION_TIMEOUT = 60.0
 SETTLE_TIMEOUT = 20.0
 POLL_SECONDS = 0.01
@@ -316,11 +314,6 @@ def eventually(condition: Callable[[], bool], timeout: float) -> bool:
             return False
         pause.wait(POLL_SECONDS)
     return True
-
-
-def payload(event: Mapping[str, Any], details: str, field: str = "output") -> Any:
-    """A JSON field of an event's details, parsed."""
-    return json.loads(event[details][field])
 
 
 class _Deadline:
