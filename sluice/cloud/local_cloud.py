@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from types import TracebackType
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
@@ -251,6 +253,7 @@ class LocalCloud:
 
     def _start_functions(self, model: TemplateModel) -> None:
         assert self.runtime is not None
+        _forget_warm_state(model)
         if self._persistent:
             router = FunctionLogRouter(self._state_path("logs")).install()
             self._stack.callback(router.uninstall)
@@ -451,6 +454,24 @@ class _EndpointSession:
         return self._session.client(
             service, region_name=region_name, endpoint_url=self._endpoint_url, config=_POOLED
         )
+
+
+def _forget_warm_state(model: TemplateModel) -> None:
+    """Start every function cold, as a new deployment does.
+
+    Functions share this process and their layers' modules, so what a warm handler cached for
+    an earlier local cloud in this process (boto3 clients, settings, Powertools' parameter and
+    secret providers) would still point at that cloud's stopped servers.
+    """
+    layer_dirs = {str(layer.python_path) for layer in model.layers.values()}
+    for module in list(sys.modules.values()):
+        module_file = str(getattr(module, "__file__", None) or "")
+        if not any(module_file.startswith(layer) for layer in layer_dirs):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    parameters.clear_caches()
 
 
 def _target(target: RuleTarget) -> Target:
