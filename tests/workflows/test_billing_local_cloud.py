@@ -1,6 +1,9 @@
 """Billing on the local cloud: shipments with duplicated webhooks, gateway faults and a declined
-card are each captured and invoiced exactly once; a stopped billing is found and finished by
-reconciliation.
+card are each captured and invoiced exactly once; a shipment that arrives before its order's
+terms waits for them; a stopped billing is found and finished by reconciliation.
+
+Each shipment's order terms arrive as the orders workflow sends them: an `OrderProcessed` event
+put on EventBridge, which the template's rule delivers to the record_terms function.
 
 Reconciliation runs here as `reconcile()` on the cloud's table and engine with a clock two
 hours ahead, instead of through its EventBridge Scheduler schedule, because the reconciliation
@@ -31,6 +34,7 @@ TIME_SCALE = 20
 SHIPMENTS_API = "ShipmentsApi"
 WEBHOOK_PATH = "/webhooks/shipments/3pl"
 BILLING_STATE_MACHINE = "BillingStateMachine"
+ORDER_TERMS_TABLE = "OrderTermsTable"
 WAREHOUSE_WEBHOOK_SECRET = "warehouse-local-webhook-secret"
 TRACKING_TIMEOUT = 30.0
 BILLED_STATES = [
@@ -59,6 +63,9 @@ class BillingDriver:
         region = cloud.model.stack.region
         self.dynamodb = boto3.client("dynamodb", endpoint_url=cloud.moto_url, region_name=region)
         self.shipments_table = cloud.model.tables["ShipmentsTable"].name
+        self.terms_table = cloud.model.tables[ORDER_TERMS_TABLE].name
+        self._events = boto3.client("events", endpoint_url=cloud.moto_url, region_name=region)
+        self.order_ids: dict[str, str] = {}
         self._session = requests.Session()
         self._set_webhook_secret(region)
 
@@ -92,18 +99,59 @@ class BillingDriver:
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
-    def shipment(self, **changes: Any) -> dict[str, Any]:
-        """A shipment body of a new shipment against a new sales order."""
+    def publish_order_processed(
+        self, order_key: str, order_id: str, payment_reference: str
+    ) -> None:
+        """Put the order's OrderProcessed event on EventBridge, as the orders workflow does."""
+        detail: dict[str, Any] = load_event("orders/order-processed.json")["detail"]
+        detail.update(
+            businessKey=order_key,
+            orderId=order_id,
+            salesOrderId=self.sales_order(),
+            paymentReference=payment_reference,
+        )
+        answer = self._events.put_events(
+            Entries=[
+                {
+                    "Source": "sluice.orders",
+                    "DetailType": "OrderProcessed",
+                    "Detail": json.dumps(detail),
+                }
+            ]
+        )
+        assert answer["FailedEntryCount"] == 0, answer
+
+    def terms_recorded(self, order_key: str) -> bool:
+        """Whether the order's billing terms are recorded."""
+        answer = self.dynamodb.get_item(
+            TableName=self.terms_table, Key={"orderKey": {"S": order_key}}, ConsistentRead=True
+        )
+        return "Item" in answer
+
+    def shipment(
+        self, payment_reference: str = "pay_3PkQ2ZL9r1", *, terms: bool = True, **changes: Any
+    ) -> dict[str, Any]:
+        """A new order's shipment of two mugs (terms recorded unless `terms` is false)."""
         number = next(_SHIPMENT_NUMBERS)
         body: dict[str, Any] = load_event("billing/shipment.json")
         body.update(
             shipmentId=f"SHP-E2E-{number}",
-            orderId=str(2000 + number),
-            salesOrderId=self.sales_order(),
+            externalReference=f"order-shopify-e2e-{number}",
             trackingNumber=f"TRK{number:09d}",
         )
         body.update(changes)
+        self.order_ids[body["shipmentId"]] = str(2000 + number)
+        if terms:
+            self.record_terms(body, payment_reference)
         return body
+
+    def record_terms(self, body: dict[str, Any], payment_reference: str) -> None:
+        """Publish the shipment's order as processed and wait (bounded) for its terms."""
+        order_key = body["externalReference"]
+        self.publish_order_processed(
+            order_key, self.order_ids[body["shipmentId"]], payment_reference
+        )
+        assert eventually(lambda: self.terms_recorded(order_key), EXECUTION_TIMEOUT)
 
     def send(self, body: dict[str, Any]) -> requests.Response:
         """POST the signed shipment webhook."""
@@ -206,7 +254,7 @@ def batch(billing: BillingDriver) -> dict[str, Any]:
     without a tracking URL) and one with a declined card WHEN their billings end."""
     lost, refused = billing.shipment(), billing.shipment()
     plain = billing.shipment(trackingUrl=None)
-    declined = billing.shipment(paymentReference="pay_declined")
+    declined = billing.shipment("pay_declined")
     arns = {}
     for body, faults, outcome in (
         (lost, Faults(reset=1.0), Outcome.RESET),
@@ -283,12 +331,14 @@ def test_then_a_paid_billing_runs_every_step_in_order(billing, batch):
 
 
 def test_then_each_paid_shipment_sends_its_tracking_to_the_storefront_once(billing, batch):
+    order_ids = [billing.order_ids[body["shipmentId"]] for body in batch["bodies"]]
+
     def tracked() -> bool:
-        return all(billing.storefront.fulfillments(body["orderId"]) for body in batch["bodies"])
+        return all(billing.storefront.fulfillments(order_id) for order_id in order_ids)
 
     assert eventually(tracked, TRACKING_TIMEOUT)
-    for body in batch["bodies"]:
-        [fulfillment] = billing.storefront.fulfillments(body["orderId"])
+    for body, order_id in zip(batch["bodies"], order_ids, strict=True):
+        [fulfillment] = billing.storefront.fulfillments(order_id)
         assert fulfillment["trackingNumber"] == body["trackingNumber"]
         assert fulfillment.get("trackingUrl") == body["trackingUrl"]
 
@@ -314,6 +364,32 @@ def test_then_the_declined_card_is_recorded_never_retried_and_never_invoiced(bil
     assert billing.invoices_of(key) == []
     assert billing.record(key)["status"] == "DECLINED"
     assert "billingState" not in billing.record(key)
+
+
+def test_given_a_shipment_before_its_order_terms_when_they_arrive_then_it_is_billed_once(
+    billing,
+):
+    body = billing.shipment(terms=False)
+    key = f"shipment-3pl-{body['shipmentId']}"
+    arn = billing.accept(body)
+    waited = functools.partial(_capture_waited_for_terms, billing, arn)
+    assert eventually(waited, EXECUTION_TIMEOUT)
+
+    billing.record_terms(body, "pay_3PkQ2ZL9r1")
+
+    assert billing.finish(arn)["status"] == "SUCCEEDED"
+    [capture] = billing.captures_of(key)
+    assert capture["amount"] == "39.98"
+    assert len(billing.invoices_of(key)) == 1
+
+
+def _capture_waited_for_terms(billing: BillingDriver, execution_arn: str) -> bool:
+    """Whether the capture step has failed once on terms not recorded yet (and is retrying)."""
+    page = billing.engine.get_execution_history({"executionArn": execution_arn})
+    return any(
+        event.get("taskFailedEventDetails", {}).get("error") == "OrderTermsNotRecorded"
+        for event in page["events"]
+    )
 
 
 def test_given_a_billing_stopped_while_invoicing_when_reconciled_then_it_is_billed_once(

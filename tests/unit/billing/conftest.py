@@ -10,7 +10,8 @@ from sluice.simulators.erp import ErpSimulator
 from sluice.simulators.payments import PaymentGatewaySimulator
 from sluice.simulators.storefront import StorefrontSimulator
 from sluice_shared import settings
-from sluice_shared.billing import gateway
+from sluice_shared.billing import config, gateway
+from sluice_shared.billing.events import events_client
 from sluice_shared.dispatch.wiring import clear_caches
 from tests.fixtures.aws import (
     IDEMPOTENCY_TABLE_NAME,
@@ -24,10 +25,13 @@ from tests.fixtures.events import TEST_WEBHOOK_SECRET
 from tests.fixtures.providers import TEST_READ_TIMEOUT_SECONDS
 from tests.unit.billing.support import (
     BILLING_STATE_MACHINE_NAME,
+    EVENT_BUS_NAME,
+    ORDER_TERMS_TABLE_NAME,
     PAYMENTS_API_KEY_SECRET_NAME,
     PAYMENTS_SETTINGS_PARAMETER,
     SHIPMENTS_TABLE_NAME,
     WAREHOUSE_WEBHOOK_SECRET_NAME,
+    create_order_terms_table,
     create_shipments_table,
 )
 
@@ -37,6 +41,7 @@ class BillingAws:
     """Names and ARNs of the mocked billing resources."""
 
     shipments_table_name: str
+    terms_table_name: str
     idempotency_table_name: str
     state_machine_arn: str
 
@@ -46,21 +51,25 @@ def _fresh_caches() -> Iterator[None]:
     """No client, setting or logger cached by an earlier test."""
     reset_caches()
     gateway.clear_clients()
+    events_client.cache_clear()
     clear_caches()
     yield
     reset_caches()
     gateway.clear_clients()
+    events_client.cache_clear()
     clear_caches()
 
 
 @pytest.fixture
 def billing_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[BillingAws]:
-    """Mocked shipments and idempotency tables, billing state machine and webhook secret."""
+    """Mocked shipments, order terms and idempotency tables, billing state machine, secret."""
     with mock_aws():
         create_shipments_table()
+        create_order_terms_table()
         create_idempotency_table()
         resources = BillingAws(
             shipments_table_name=SHIPMENTS_TABLE_NAME,
+            terms_table_name=ORDER_TERMS_TABLE_NAME,
             idempotency_table_name=IDEMPOTENCY_TABLE_NAME,
             state_machine_arn=create_state_machine(BILLING_STATE_MACHINE_NAME),
         )
@@ -69,6 +78,8 @@ def billing_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[BillingAws]:
         monkeypatch.setenv(settings.IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_TABLE_NAME)
         monkeypatch.setenv(settings.BILLING_STATE_MACHINE_ARN, resources.state_machine_arn)
         monkeypatch.setenv(settings.WEBHOOK_SECRET_NAME, WAREHOUSE_WEBHOOK_SECRET_NAME)
+        monkeypatch.setenv(config.ORDER_TERMS_TABLE_NAME, ORDER_TERMS_TABLE_NAME)
+        monkeypatch.setenv(config.EVENT_BUS_NAME, EVENT_BUS_NAME)
         yield resources
 
 

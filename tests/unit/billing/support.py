@@ -8,12 +8,15 @@ import boto3
 from botocore.exceptions import ClientError
 
 from sluice_shared.billing.ingest import execution_input
-from sluice_shared.billing.models import Shipment
+from sluice_shared.billing.models import OrderTerms, Shipment
 from sluice_shared.billing.records import PENDING, PENDING_INDEX_NAME, RECEIVED
 from sluice_shared.keys import shipment_business_key
 from tests.fixtures.events import load_event
 
 SHIPMENTS_TABLE_NAME = "sluice-test-ShipmentsTable"
+ORDER_TERMS_TABLE_NAME = "sluice-test-OrderTermsTable"
+EVENT_BUS_NAME = "default"
+OBSERVED_EVENTS_QUEUE = "observed-billing-events"
 BILLING_STATE_MACHINE_NAME = "sluice-test-BillingStateMachine"
 WAREHOUSE_WEBHOOK_SECRET_NAME = "sluice/dev/warehouse/webhook-secret"
 PAYMENTS_SETTINGS_PARAMETER = "/sluice/dev/providers/payments"
@@ -43,6 +46,63 @@ def create_shipments_table(table_name: str = SHIPMENTS_TABLE_NAME) -> None:
         ],
         BillingMode="PAY_PER_REQUEST",
     )
+
+
+def create_order_terms_table(table_name: str = ORDER_TERMS_TABLE_NAME) -> None:
+    """The order terms table: key `orderKey`."""
+    boto3.client("dynamodb").create_table(
+        TableName=table_name,
+        KeySchema=[{"AttributeName": "orderKey", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "orderKey", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def order_processed(**changes: Any) -> dict[str, Any]:
+    """The sample OrderProcessed event, top-level detail fields replaced."""
+    event: dict[str, Any] = load_event("orders/order-processed.json")
+    event["detail"].update(changes)
+    return event
+
+
+def order_terms(**changes: Any) -> OrderTerms:
+    """The sample order's terms as the model."""
+    return OrderTerms.model_validate(order_processed(**changes)["detail"])
+
+
+def store_terms(**changes: Any) -> OrderTerms:
+    """Record the sample order's terms as record_terms would (detail fields replaced)."""
+    terms = order_terms(**changes)
+    boto3.client("dynamodb").put_item(
+        TableName=ORDER_TERMS_TABLE_NAME,
+        Item={
+            "orderKey": {"S": terms.order_key},
+            "salesOrderId": {"S": terms.sales_order_id},
+            "terms": {"S": json.dumps(terms.to_json())},
+        },
+    )
+    return terms
+
+
+def observe_events() -> str:
+    """An SQS queue behind a rule on the default bus matching every sluice event; its URL."""
+    sqs = boto3.client("sqs")
+    queue_url: str = sqs.create_queue(QueueName=OBSERVED_EVENTS_QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events = boto3.client("events")
+    events.put_rule(
+        Name="observe-sluice-events", EventPattern=json.dumps({"source": [{"prefix": "sluice."}]})
+    )
+    events.put_targets(Rule="observe-sluice-events", Targets=[{"Id": "queue", "Arn": queue_arn}])
+    return queue_url
+
+
+def observed_events(queue_url: str) -> list[dict[str, Any]]:
+    """The events the observer queue received so far."""
+    messages = boto3.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)
+    return [json.loads(message["Body"]) for message in messages.get("Messages", [])]
 
 
 def shipment_body(**changes: Any) -> dict[str, Any]:

@@ -14,10 +14,20 @@ from sluice_shared.billing.errors import PaymentDeclined, ShipmentInvalid
 from tests.fixtures.events import load_event
 from tests.fixtures.handlers import load_handler_module
 from tests.fixtures.lambda_context import FakeLambdaContext
-from tests.unit.billing.support import SHIPMENTS_TABLE_NAME, store_shipment
+from tests.unit.billing.support import (
+    ORDER_TERMS_TABLE_NAME,
+    SHIPMENTS_TABLE_NAME,
+    store_shipment,
+    store_terms,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
-BILLING_FUNCTIONS = ["billing/ingest", "billing/capture_payment", "billing/reconcile"]
+BILLING_FUNCTIONS = [
+    "billing/ingest",
+    "billing/record_terms",
+    "billing/capture_payment",
+    "billing/reconcile",
+]
 OLD = "2025-03-15T13:05:00.000Z"
 
 
@@ -65,20 +75,35 @@ def test_given_the_sample_step_when_the_capture_handler_runs_then_the_capture_co
     configured_payments,
 ):
     store_shipment(OLD)
+    store_terms()
     result = invoke("billing/capture_payment", load_event("billing/capture-payment.json"))
     assert result == {
         "captureId": configured_payments.captures[0]["id"],
         "amount": "39.98",
         "currency": "EUR",
+        "orderId": "1042",
+        "salesOrderId": "SO-000017",
+        "lines": [{"sku": "MUG-BLUE", "quantity": 2, "unitPrice": "19.99"}],
     }
+
+
+def test_given_the_sample_order_processed_event_when_record_terms_runs_then_terms_recorded(
+    billing_aws,
+):
+    result = invoke("billing/record_terms", load_event("orders/order-processed.json"))
+    item = boto3.client("dynamodb").get_item(
+        TableName=ORDER_TERMS_TABLE_NAME, Key={"orderKey": {"S": "order-shopify-1042"}}
+    )["Item"]
+    assert result == {"orderKey": "order-shopify-1042", "outcome": "recorded"}
+    assert item["salesOrderId"]["S"] == "SO-000017"
 
 
 def test_given_a_declined_card_when_the_capture_handler_runs_then_payment_declined_escapes(
     configured_payments,
 ):
     store_shipment(OLD)
+    store_terms(paymentReference="pay_insufficient_funds")
     event = load_event("billing/capture-payment.json")
-    event["shipment"]["paymentReference"] = "pay_insufficient_funds"
     with pytest.raises(PaymentDeclined, match="insufficient_funds"):
         invoke("billing/capture_payment", event)
 

@@ -1,4 +1,4 @@
-"""Shipment ingest: signature, validation and size checks; one execution per shipment."""
+"""Shipment ingest: signature, validation and size checks; one execution and event per shipment."""
 
 import json
 
@@ -10,7 +10,14 @@ from sluice_shared.billing.records import PENDING, RECEIVED
 from sluice_shared.webhooks.http import WebhookRequest
 from tests.fixtures.events import TEST_WEBHOOK_SECRET, load_event
 from tests.fixtures.webhooks import compact_json, webhook_event
-from tests.unit.billing.support import SHIPMENTS_TABLE_NAME, shipment_body, stored_shipment
+from tests.unit.billing.support import (
+    EVENT_BUS_NAME,
+    SHIPMENTS_TABLE_NAME,
+    observe_events,
+    observed_events,
+    shipment_body,
+    stored_shipment,
+)
 
 SHIPMENT_KEY = "shipment-3pl-SHP-000042"
 
@@ -23,6 +30,8 @@ def _deps(billing_aws, max_body_bytes: int = 262_144) -> ShipmentIngestDependenc
         max_body_bytes=max_body_bytes,
         dynamodb=boto3.client("dynamodb"),
         stepfunctions=boto3.client("stepfunctions"),
+        events=boto3.client("events"),
+        event_bus_name=EVENT_BUS_NAME,
     )
 
 
@@ -69,9 +78,47 @@ def test_given_the_execution_input_when_started_then_it_carries_the_key_and_the_
     assert document["businessKey"] == SHIPMENT_KEY
     assert document["source"] == "3pl"
     assert document["shipment"]["externalReference"] == "order-shopify-1042"
-    assert document["shipment"]["lines"] == [
-        {"sku": "MUG-BLUE", "quantity": 2, "unitPrice": "19.99"}
-    ]
+    assert document["shipment"]["lines"] == [{"sku": "MUG-BLUE", "quantity": 2}]
+
+
+def test_given_a_new_shipment_when_ingested_then_shipment_confirmed_is_published_once(
+    billing_aws,
+):
+    queue_url = observe_events()
+    _, body = _ingest(billing_aws, load_event("billing/webhook.json"))
+    [event] = observed_events(queue_url)
+    assert (event["source"], event["detail-type"]) == ("sluice.warehouse", "ShipmentConfirmed")
+    assert event["detail"]["businessKey"] == SHIPMENT_KEY
+    assert event["detail"]["executionArn"] == body["executionArn"]
+    assert event["detail"]["externalReference"] == "order-shopify-1042"
+    assert event["detail"]["lines"] == [{"sku": "MUG-BLUE", "quantity": 2}]
+    assert stored_shipment(SHIPMENT_KEY)["confirmedEventId"] == event["id"]
+
+
+def test_given_a_redelivered_shipment_when_ingested_then_no_second_event_is_published(
+    billing_aws,
+):
+    queue_url = observe_events()
+    _ingest(billing_aws, load_event("billing/webhook.json"))
+    _ingest(billing_aws, load_event("billing/webhook.json"))
+    assert len(observed_events(queue_url)) == 1
+
+
+def test_given_a_started_shipment_whose_event_was_not_published_when_redelivered_then_it_is(
+    billing_aws,
+):
+    _ingest(billing_aws, load_event("billing/webhook.json"))
+    boto3.client("dynamodb").update_item(
+        TableName=SHIPMENTS_TABLE_NAME,
+        Key={"businessKey": {"S": SHIPMENT_KEY}},
+        UpdateExpression="REMOVE confirmedEventId",
+    )
+    queue_url = observe_events()
+    status, body = _ingest(billing_aws, load_event("billing/webhook.json"))
+    [event] = observed_events(queue_url)
+    assert (status, body["status"]) == (200, "duplicate")
+    assert event["detail"]["businessKey"] == SHIPMENT_KEY
+    assert len(_executions(billing_aws)) == 1
 
 
 def test_given_a_redelivered_shipment_when_ingested_then_it_answers_200_and_starts_nothing(
@@ -124,15 +171,8 @@ def test_given_invalid_fields_when_ingested_then_400_names_every_bad_field(billi
     status, body = _ingest(billing_aws, load_event("billing/webhook-invalid-fields.json"))
     fields = {error["field"] for error in body["errors"]}
     assert status == 400
-    assert fields == {"paymentReference", "lines.0.quantity"}
+    assert fields == {"trackingNumber", "lines.0.quantity"}
     assert _executions(billing_aws) == []
-
-
-def test_given_lines_that_add_up_to_nothing_when_ingested_then_400(billing_aws):
-    free = shipment_body(lines=[{"sku": "GIFT", "quantity": 1, "unitPrice": "0.00"}])
-    status, body = _ingest(billing_aws, _shipment_event(compact_json(free)))
-    assert status == 400
-    assert "no amount to bill" in body["errors"][0]["message"]
 
 
 def test_given_a_body_over_the_limit_when_ingested_then_413_before_the_signature_check(

@@ -1,6 +1,4 @@
-"""The shipment model: each shipment is billed for its own lines; keys derive from the shipment."""
-
-from decimal import Decimal
+"""Shipment and terms models: a 3PL shipment carries no prices; keys derive from the shipment."""
 
 import pytest
 from pydantic import ValidationError
@@ -9,35 +7,43 @@ from sluice_shared.billing.keys import (
     capture_idempotency_key,
     rerun_execution_name,
 )
-from sluice_shared.billing.models import Shipment
-from tests.unit.billing.support import shipment, shipment_body
-
-
-def test_given_shipped_lines_when_billed_then_the_amount_is_quantity_times_unit_price():
-    partial = shipment(
-        lines=[
-            {"sku": "MUG-BLUE", "quantity": 2, "unitPrice": "19.99"},
-            {"sku": "TEA-EARL-250", "quantity": 3, "unitPrice": "4.1"},
-        ]
-    )
-    assert partial.amount == Decimal("52.28")
-
-
-def test_given_a_lower_case_currency_when_parsed_then_it_is_upper_cased():
-    assert shipment(currency="eur").currency == "EUR"
+from sluice_shared.billing.models import OrderTerms, Shipment
+from tests.unit.billing.support import order_processed, shipment, shipment_body
 
 
 def test_given_a_shipment_when_dumped_then_it_keeps_the_webhook_field_names():
     dumped = shipment().to_json()
     assert dumped["externalReference"] == "order-shopify-1042"
-    assert dumped["lines"][0] == {"sku": "MUG-BLUE", "quantity": 2, "unitPrice": "19.99"}
+    assert dumped["lines"] == [{"sku": "MUG-BLUE", "quantity": 2}]
 
 
-def test_given_a_shipment_without_a_payment_reference_when_parsed_then_it_is_refused():
+def test_given_a_shipment_with_prices_when_parsed_then_the_prices_are_ignored():
+    priced = shipment(lines=[{"sku": "MUG-BLUE", "quantity": 2, "unitPrice": "0.01"}])
+    assert priced.to_json()["lines"] == [{"sku": "MUG-BLUE", "quantity": 2}]
+
+
+def test_given_a_shipment_without_its_order_reference_when_parsed_then_it_is_refused():
     body = shipment_body()
-    del body["paymentReference"]
-    with pytest.raises(ValidationError, match="paymentReference"):
+    del body["externalReference"]
+    with pytest.raises(ValidationError, match="externalReference"):
         Shipment.model_validate(body)
+
+
+def test_given_an_order_processed_detail_when_parsed_then_the_terms_keep_prices_and_ids():
+    terms = OrderTerms.model_validate(order_processed()["detail"])
+    assert (terms.order_key, terms.order_id, terms.sales_order_id) == (
+        "order-shopify-1042",
+        "1042",
+        "SO-000017",
+    )
+    assert [(line.sku, str(line.unit_price)) for line in terms.lines] == [
+        ("MUG-BLUE", "19.99"),
+        ("TEA-EARL-250", "49.50"),
+    ]
+
+
+def test_given_a_lower_case_currency_in_the_terms_when_parsed_then_it_is_upper_cased():
+    assert OrderTerms.model_validate(order_processed(currency="eur")["detail"]).currency == "EUR"
 
 
 def test_given_a_shipment_key_when_keys_are_derived_then_every_attempt_sends_the_same_keys():

@@ -1,6 +1,8 @@
 """Capture a shipment's payment at the gateway, once per shipment whatever is repeated.
 
-Three guards, each covering what the one before cannot: Powertools idempotency returns the
+The shipment is priced by its order's recorded terms (`sluice_shared.billing.terms`); terms
+not recorded yet raise `OrderTermsNotRecorded`, which the state retries with backoff. Three
+guards, each covering what the one before cannot: Powertools idempotency returns the
 saved result of a retried step (24 hours); the shipment item keeps the capture id, so a
 re-run days later returns it without calling the gateway; the gateway's Idempotency-Key
 covers a crash between the capture and that write.
@@ -15,11 +17,14 @@ from botocore.client import BaseClient
 
 from sluice_shared import settings
 from sluice_shared.aws import dynamodb_client
-from sluice_shared.billing.errors import ShipmentInvalid
+from sluice_shared.billing.config import order_terms_table_name
+from sluice_shared.billing.errors import OrderTermsNotRecorded, ShipmentInvalid
 from sluice_shared.billing.gateway import PaymentGatewayClient, payment_gateway_client
 from sluice_shared.billing.keys import capture_idempotency_key
 from sluice_shared.billing.models import CaptureResult, CaptureStepInput
+from sluice_shared.billing.pricing import price_shipment
 from sluice_shared.billing.records import get_shipment, record_capture, text
+from sluice_shared.billing.terms import TermsDependencies, get_terms
 from sluice_shared.idempotency import once_per_business_key
 from sluice_shared.observability import count, get_logger
 
@@ -33,11 +38,12 @@ def _utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class CaptureDependencies:
-    """The gateway and the shipments table; tests pass their own."""
+    """The gateway, the shipments and order terms tables; tests pass their own."""
 
     gateway: PaymentGatewayClient
     dynamodb: BaseClient
     shipments_table_name: str
+    terms_table_name: str
     clock: Callable[[], datetime] = _utc_now
 
     @classmethod
@@ -47,16 +53,27 @@ class CaptureDependencies:
             gateway=payment_gateway_client(),
             dynamodb=dynamodb_client(),
             shipments_table_name=settings.shipments_table_name(),
+            terms_table_name=order_terms_table_name(),
         )
 
 
 def _capture(step: CaptureStepInput, deps: CaptureDependencies) -> CaptureResult:
-    """Return the recorded capture, or capture now and record it."""
+    """Return the recorded capture, or price the shipment, capture now and record it."""
     shipment = step.shipment
-    result = {"amount": f"{shipment.amount:.2f}", "currency": shipment.currency}
     item = get_shipment(deps.dynamodb, deps.shipments_table_name, step.business_key)
     if not item:
         raise ShipmentInvalid(step.business_key, ["the shipment is not recorded"])
+    terms = get_terms(TermsDependencies(deps.dynamodb, deps.terms_table_name), shipment.order_key)
+    if terms is None:
+        raise OrderTermsNotRecorded(step.business_key, shipment.order_key)
+    priced = price_shipment(step.business_key, shipment, terms)
+    result = {
+        "amount": f"{priced.amount:.2f}",
+        "currency": terms.currency,
+        "order_id": terms.order_id,
+        "sales_order_id": terms.sales_order_id,
+        "lines": priced.lines,
+    }
     recorded = text(item, "captureId")
     if recorded is not None:
         get_logger().info("capture already recorded; the gateway is not called")
@@ -64,9 +81,9 @@ def _capture(step: CaptureStepInput, deps: CaptureDependencies) -> CaptureResult
         return CaptureResult(capture_id=recorded, **result)
     captured = deps.gateway.capture(
         business_key=step.business_key,
-        amount=shipment.amount,
-        currency=shipment.currency,
-        payment_reference=shipment.payment_reference,
+        amount=priced.amount,
+        currency=terms.currency,
+        payment_reference=priced.payment_reference,
         idempotency_key=capture_idempotency_key(step.business_key),
     )
     record_capture(

@@ -28,3 +28,22 @@ class CaptureConflict(Exception):
         super().__init__(
             f"shipment {business_key} records capture {recorded}, the gateway answered {new}"
         )
+
+
+class OrderTermsNotRecorded(Exception):
+    """The shipment's order has no billing terms yet (its OrderProcessed event may lag): retried."""
+
+    def __init__(self, business_key: str, order_key: str) -> None:
+        self.business_key = business_key
+        self.order_key = order_key
+        super().__init__(
+            f"shipment {business_key}: the terms of order {order_key} are not recorded yet"
+        )
+
+
+class OrderTermsInvalid(Exception):
+    """An OrderProcessed event whose detail is not an order's billing terms. Lists every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("OrderProcessed detail is not billing terms: " + "; ".join(problems))

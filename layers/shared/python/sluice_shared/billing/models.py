@@ -1,19 +1,22 @@
-"""The warehouse's shipment-confirmed webhook body and the billing steps' payloads.
+"""The warehouse's shipment-confirmed webhook body, an order's billing terms, the steps' payloads.
 
-A shipment may carry only some of an order's lines (partial shipments): each shipment is
-billed for its own lines, `quantity x unitPrice`. JSON names are camelCase.
+A 3PL knows what left its dock, not what it costs: a shipment names the order (the business
+key the fulfilment was created with), its lines (sku and quantity), carrier and tracking.
+Prices, currency and the payment to capture come from the order's terms, recorded when the
+orders workflow published `OrderProcessed`. A shipment may carry only some of an order's
+lines (partial shipments): each is billed for its own lines. JSON names are camelCase.
 """
 
-from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from sluice_shared.models.orders import CurrencyCode, Money
 
-_CENT = Decimal("0.01")
 Reference = Annotated[str, Field(min_length=1, max_length=255)]
+Sku = Annotated[str, Field(min_length=1, max_length=64)]
+Quantity = Annotated[int, Field(gt=0)]
 
 
 class _BillingModel(BaseModel):
@@ -34,41 +37,44 @@ class _BillingModel(BaseModel):
 
 
 class ShippedLine(_BillingModel):
-    """One shipped product and the price it is billed at."""
+    """One shipped product: what the warehouse counted out."""
 
-    sku: Annotated[str, Field(min_length=1, max_length=64)]
-    quantity: Annotated[int, Field(gt=0)]
-    unit_price: Money
+    sku: Sku
+    quantity: Quantity
 
 
 class Shipment(_BillingModel):
     """A shipment the warehouse confirmed: what left, for which order, how it is tracked."""
 
     shipment_id: Annotated[str, Field(min_length=1, max_length=64)]
-    order_id: Reference
     order_key: Reference = Field(alias="externalReference")
-    sales_order_id: Reference
     fulfilment_id: Reference | None = None
     carrier: Reference
     tracking_number: Reference
     tracking_url: Annotated[str, Field(max_length=2048)] | None = None
     shipped_at: AwareDatetime
-    currency: CurrencyCode
-    payment_reference: Reference
     lines: Annotated[list[ShippedLine], Field(min_length=1)]
 
-    @model_validator(mode="after")
-    def _bills_something(self) -> "Shipment":
-        """A shipment whose lines add up to nothing has nothing to capture."""
-        if self.amount <= 0:
-            raise ValueError("the shipped lines add up to no amount to bill")
-        return self
 
-    @property
-    def amount(self) -> Decimal:
-        """What the shipped lines cost: the sum of quantity x unit price, two places."""
-        total = sum((line.unit_price * line.quantity for line in self.lines), Decimal("0"))
-        return total.quantize(_CENT)
+class PricedLine(_BillingModel):
+    """A product, a quantity and the unit price it is billed at."""
+
+    sku: Sku
+    quantity: Quantity
+    unit_price: Money
+
+
+class OrderTerms(_BillingModel):
+    """What an order's shipments are billed by: the detail of its `OrderProcessed` event."""
+
+    order_key: Reference = Field(alias="businessKey")
+    order_id: Reference
+    source: Reference
+    currency: CurrencyCode
+    payment_reference: Reference | None = None
+    sales_order_id: Reference
+    fulfilment_id: Reference | None = None
+    lines: Annotated[list[PricedLine], Field(min_length=1)]
 
 
 class CaptureStepInput(_BillingModel):
@@ -80,8 +86,11 @@ class CaptureStepInput(_BillingModel):
 
 
 class CaptureResult(_BillingModel):
-    """What capture_payment returns: the gateway's capture and what it captured."""
+    """The capture, and the priced lines and order ids the invoice and tracking steps send on."""
 
     capture_id: str
     amount: str
     currency: str
+    order_id: str
+    sales_order_id: str
+    lines: list[PricedLine]

@@ -84,6 +84,18 @@ def record_execution(
     )
 
 
+def record_confirmed_event(
+    dynamodb: BaseClient, table_name: str, business_key: str, event_id: str
+) -> None:
+    """Mark the shipment's `ShipmentConfirmed` event published (keeping the first event id)."""
+    dynamodb.update_item(
+        TableName=table_name,
+        Key={"businessKey": {"S": business_key}},
+        UpdateExpression="SET confirmedEventId = if_not_exists(confirmedEventId, :id)",
+        ExpressionAttributeValues={":id": {"S": event_id}},
+    )
+
+
 def record_capture(
     dynamodb: BaseClient,
     table_name: str,
