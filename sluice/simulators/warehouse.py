@@ -5,24 +5,30 @@ Routes (bearer auth):
   (body: salesOrderId, externalReference, shipTo, lines of sku and quantity)
 - `GET /fulfilments/{id}` -> 200 fulfilment (status `accepted`, then `shipped`)
 
-`ship(fulfilment_id)` marks a fulfilment shipped and returns the shipment-confirmed webhook
-body the warehouse would send.
+`ship(fulfilment_id)` marks a fulfilment shipped and returns the shipment-confirmed webhook the
+warehouse would send: what a 3PL knows (the order's reference it was given, the shipped lines'
+sku and quantity, carrier and tracking; no prices), signed with the warehouse's webhook secret
+(`X-Sluice-Signature: sha256=<hex HMAC-SHA256 of the body>`, as the shipment ingest checks).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sluice.clock import Clock
 from sluice.simulators.base import Simulator
 from sluice.simulators.messages import Request, Response, not_found
 from sluice.simulators.records import IdSequence
 from sluice.simulators.routing import Route
 from sluice.simulators.settings import SimulatorSettings
 from sluice.simulators.validation import BodyCheck
+from sluice.simulators.webhooks import SIGNATURE_HEADER, SignedWebhook, sign
 
 DEFAULT_API_KEY = "warehouse-local-api-key"
+DEFAULT_WEBHOOK_SECRET = "warehouse-local-webhook-secret"
 SHIPMENT_CONFIRMED = "shipment.confirmed"
 CARRIERS = ("DHL", "UPS", "DPD", "GLS")
 _TRACKING_URLS = {
@@ -41,6 +47,17 @@ class WarehouseSimulator(Simulator):
     """A 3PL that accepts fulfilments and confirms shipments when a test says so."""
 
     name = "warehouse"
+
+    def __init__(
+        self,
+        settings: SimulatorSettings | None = None,
+        *,
+        clock: Clock | None = None,
+        port: int = 0,
+        webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+    ) -> None:
+        self.webhook_secret = webhook_secret
+        super().__init__(settings, clock=clock, port=port)
 
     @classmethod
     def default_settings(cls) -> SimulatorSettings:
@@ -66,8 +83,14 @@ class WarehouseSimulator(Simulator):
         with self._state_lock:
             return copy.deepcopy(list(self._fulfilments.values()))
 
-    def ship(self, fulfilment_id: str, *, carrier: str | None = None) -> dict[str, Any]:
-        """Ship a fulfilment now; return the shipment-confirmed webhook body."""
+    def ship(
+        self,
+        fulfilment_id: str,
+        *,
+        carrier: str | None = None,
+        lines: Sequence[Mapping[str, Any]] | None = None,
+    ) -> SignedWebhook:
+        """Ship a fulfilment (or only `lines` of it) now; the signed shipment-confirmed webhook."""
         with self._state_lock:
             fulfilment = self._fulfilments.get(fulfilment_id)
             if fulfilment is None:
@@ -78,7 +101,6 @@ class WarehouseSimulator(Simulator):
                 "event": SHIPMENT_CONFIRMED,
                 "shipmentId": self._shipment_ids.next(),
                 "fulfilmentId": fulfilment_id,
-                "salesOrderId": fulfilment["salesOrderId"],
                 "externalReference": fulfilment["externalReference"],
                 "carrier": chosen,
                 "trackingNumber": tracking_number,
@@ -86,11 +108,23 @@ class WarehouseSimulator(Simulator):
                     tracking_number
                 ),
                 "shippedAt": self.clock.now().isoformat(),
-                "lines": copy.deepcopy(fulfilment["lines"]),
+                "lines": [
+                    {"sku": line["sku"], "quantity": line["quantity"]}
+                    for line in (fulfilment["lines"] if lines is None else lines)
+                ],
             }
             fulfilment["status"] = "shipped"
             fulfilment["shipments"].append(shipment["shipmentId"])
-            return shipment
+        return self.signed(shipment)
+
+    def signed(self, shipment: Mapping[str, Any]) -> SignedWebhook:
+        """A delivery of `shipment`, serialised once and signed over those exact bytes."""
+        body = json.dumps(shipment, separators=(",", ":")).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(body, self.webhook_secret),
+        }
+        return SignedWebhook(body, headers)
 
     def _create_fulfilment(self, request: Request) -> Response:
         """`POST /fulfilments`: accept an order for shipping."""

@@ -1,5 +1,7 @@
-"""Events between the processes on the local cloud: a processed order publishes its billing
-terms on EventBridge.
+"""Events between the processes on the local cloud: an order goes through the orders webhook, its
+`OrderProcessed` event records its billing terms, and the warehouse's shipment of it (as the
+warehouse simulator ships it: no prices) is billed from them, `ShipmentConfirmed` and
+`ShipmentBilled` published on the way.
 
 An observer rule (an SQS queue behind a rule matching the suite's own sources) shows what was
 published, as any other subscriber would see it.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -17,12 +20,22 @@ import pytest
 from sluice.cloud.local_cloud import LocalCloud
 from sluice.entrypoints.eventbridge import Rule
 from sluice.entrypoints.targets import Target
-from tests.workflows.support import OrdersDriver, business_key, eventually, running_cloud
+from sluice.simulators import deliver
+from tests.workflows.support import (
+    EXECUTION_TIMEOUT,
+    OrdersDriver,
+    business_key,
+    eventually,
+    running_cloud,
+)
 
 TIME_SCALE = 10
 EVENT_TIMEOUT = 30.0
 OBSERVED_SOURCES = ["sluice.orders", "sluice.warehouse", "sluice.billing"]
 PAYMENT_REFERENCE = "pay_events_1"
+SHIPMENTS_API = "ShipmentsApi"
+SHIPMENT_WEBHOOK_PATH = "/webhooks/shipments/3pl"
+ORDER_TERMS_TABLE = "OrderTermsTable"
 
 
 class EventObserver:
@@ -119,3 +132,126 @@ def test_then_order_processed_carries_the_terms_billing_needs(observer, processe
     assert detail["customer"]["customerId"] == record["customerId"]
     assert detail["salesOrderId"] == record["salesOrderId"]
     assert detail["fulfilmentId"] == record["fulfilmentId"]
+
+
+def _use_warehouse_webhook_secret(cloud: LocalCloud) -> None:
+    """Store the warehouse simulator's signing key under the name the template gives it."""
+    assert cloud.model is not None
+    name = str(cloud.model.parameters["WarehouseWebhookSecretName"])
+    secrets = boto3.client(
+        "secretsmanager", endpoint_url=cloud.moto_url, region_name=cloud.model.stack.region
+    )
+    secret = cloud.simulators.warehouse.webhook_secret
+    try:
+        secrets.put_secret_value(SecretId=name, SecretString=secret)
+    except secrets.exceptions.ResourceNotFoundException:
+        secrets.create_secret(Name=name, SecretString=secret)
+
+
+def _terms_recorded(cloud: LocalCloud, order_key: str) -> bool:
+    """Whether billing recorded the order's terms."""
+    assert cloud.model is not None
+    dynamodb = boto3.client(
+        "dynamodb", endpoint_url=cloud.moto_url, region_name=cloud.model.stack.region
+    )
+    answer = dynamodb.get_item(
+        TableName=cloud.model.tables[ORDER_TERMS_TABLE].name,
+        Key={"orderKey": {"S": order_key}},
+        ConsistentRead=True,
+    )
+    return "Item" in answer
+
+
+@pytest.fixture(scope="module")
+def billed_shipment(
+    cloud: LocalCloud, observer: EventObserver, processed_order: dict[str, Any]
+) -> dict[str, Any]:
+    """GIVEN the processed order's terms recorded WHEN the warehouse ships its fulfilment and
+    sends the shipment webhook twice THEN the billing ends."""
+    assert cloud.engine is not None
+    order_key = processed_order["key"]
+    assert eventually(lambda: _terms_recorded(cloud, order_key), EVENT_TIMEOUT)
+    _use_warehouse_webhook_secret(cloud)
+    warehouse = cloud.simulators.warehouse
+    [fulfilment] = [f for f in warehouse.fulfilments if f["externalReference"] == order_key]
+    webhook = warehouse.ship(fulfilment["id"])
+    url = cloud.api_url(SHIPMENTS_API) + SHIPMENT_WEBHOOK_PATH
+    accepted = deliver(webhook, url, timeout=30.0)
+    assert accepted.status_code == 202, accepted.text
+    redelivered = deliver(webhook, url, timeout=30.0)
+    assert redelivered.status_code == 200, redelivered.text
+    arn = accepted.json()["executionArn"]
+    description = cloud.engine.wait_for_execution(arn, timeout=EXECUTION_TIMEOUT)
+    return {
+        "key": accepted.json()["businessKey"],
+        "shipment": webhook.payload(),
+        "description": description,
+    }
+
+
+def _ordered_amount(payload: dict[str, Any]) -> str:
+    """What the order's lines cost at their prices, two places."""
+    total = sum(Decimal(line["unit_price"]) * line["quantity"] for line in payload["line_items"])
+    return f"{total:.2f}"
+
+
+def test_then_the_shipment_is_billed(billed_shipment):
+    assert billed_shipment["description"]["status"] == "SUCCEEDED"
+
+
+def test_then_the_shipped_lines_are_captured_once_at_the_order_prices(
+    cloud, processed_order, billed_shipment
+):
+    captures = [
+        capture
+        for capture in cloud.simulators.payments.captures
+        if capture["externalReference"] == billed_shipment["key"]
+    ]
+    assert [(c["amount"], c["paymentReference"]) for c in captures] == [
+        (_ordered_amount(processed_order["payload"]), PAYMENT_REFERENCE)
+    ]
+
+
+def test_then_one_invoice_is_created_against_the_orders_sales_order(
+    cloud, processed_order, billed_shipment
+):
+    invoices = [
+        invoice
+        for invoice in cloud.simulators.erp.invoices
+        if invoice["externalReference"] == billed_shipment["key"]
+    ]
+    assert [invoice["salesOrderId"] for invoice in invoices] == [
+        processed_order["record"]["salesOrderId"]
+    ]
+    assert invoices[0]["amount"] == _ordered_amount(processed_order["payload"])
+
+
+def test_then_the_tracking_reaches_the_storefront_order(cloud, processed_order, billed_shipment):
+    storefront = cloud.simulators.storefront
+    order_id = processed_order["payload"]["id"]
+    assert eventually(lambda: bool(storefront.fulfillments(order_id)), EVENT_TIMEOUT)
+    [fulfillment] = storefront.fulfillments(order_id)
+    assert fulfillment["trackingNumber"] == billed_shipment["shipment"]["trackingNumber"]
+
+
+def test_then_shipment_confirmed_is_published_once_for_two_deliveries(observer, billed_shipment):
+    observer.wait_for("ShipmentBilled", billed_shipment["key"])
+    [event] = observer.of("ShipmentConfirmed", billed_shipment["key"])
+    assert event["source"] == "sluice.warehouse"
+    assert event["detail"]["lines"] == billed_shipment["shipment"]["lines"]
+
+
+def test_then_shipment_billed_is_observed_with_the_capture_and_invoice(
+    cloud, observer, billed_shipment
+):
+    detail = observer.wait_for("ShipmentBilled", billed_shipment["key"])["detail"]
+    [capture] = [
+        c
+        for c in cloud.simulators.payments.captures
+        if c["externalReference"] == billed_shipment["key"]
+    ]
+    [invoice] = [
+        i for i in cloud.simulators.erp.invoices if i["externalReference"] == billed_shipment["key"]
+    ]
+    assert (detail["captureId"], detail["invoiceId"]) == (capture["id"], invoice["id"])
+    assert detail["amount"] == capture["amount"]

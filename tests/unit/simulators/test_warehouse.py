@@ -3,6 +3,7 @@
 import pytest
 
 from sluice.simulators import UnknownFulfilment
+from sluice.simulators.webhooks import sign
 from tests.unit.simulators.helpers import get, post
 
 FULFILMENT = {
@@ -33,16 +34,48 @@ def test_shipping_a_fulfilment_gives_the_shipment_confirmed_body(warehouse):
     """GIVEN a fulfilment WHEN the test ships it THEN the webhook body names the order,
     carrier and tracking, and the fulfilment reads as shipped."""
     fulfilment = post(warehouse, "/fulfilments", FULFILMENT).json()
-    shipment = warehouse.ship(fulfilment["id"], carrier="DHL")
+    shipment = warehouse.ship(fulfilment["id"], carrier="DHL").payload()
     assert shipment["event"] == "shipment.confirmed"
     assert shipment["fulfilmentId"] == fulfilment["id"]
-    assert (shipment["salesOrderId"], shipment["externalReference"]) == (
-        "SO-000001",
-        "order-shopify-1001",
-    )
+    assert shipment["externalReference"] == "order-shopify-1001"
     assert shipment["trackingUrl"].endswith(shipment["trackingNumber"])
     assert shipment["lines"] == FULFILMENT["lines"]
     assert get(warehouse, f"/fulfilments/{fulfilment['id']}").json()["status"] == "shipped"
+
+
+def test_a_shipment_carries_what_a_3pl_knows_and_no_prices(warehouse):
+    """GIVEN a fulfilment WHEN shipped THEN the body has no price, currency or payment field."""
+    fulfilment = post(warehouse, "/fulfilments", FULFILMENT).json()
+    shipment = warehouse.ship(fulfilment["id"]).payload()
+    assert set(shipment) == {
+        "event",
+        "shipmentId",
+        "fulfilmentId",
+        "externalReference",
+        "carrier",
+        "trackingNumber",
+        "trackingUrl",
+        "shippedAt",
+        "lines",
+    }
+    assert all(set(line) == {"sku", "quantity"} for line in shipment["lines"])
+
+
+def test_a_shipment_webhook_is_signed_over_its_exact_body(warehouse):
+    """GIVEN a warehouse with a webhook secret WHEN it ships THEN the signature header is the
+    HMAC-SHA256 of the body bytes with that secret."""
+    warehouse.webhook_secret = "test-warehouse-secret"
+    fulfilment = post(warehouse, "/fulfilments", FULFILMENT).json()
+    webhook = warehouse.ship(fulfilment["id"])
+    assert webhook.headers["X-Sluice-Signature"] == sign(webhook.body, "test-warehouse-secret")
+    assert webhook.headers["Content-Type"] == "application/json"
+
+
+def test_a_partial_shipment_carries_only_the_lines_shipped(warehouse):
+    """GIVEN a fulfilment of two lines WHEN one is shipped THEN the body lists only it."""
+    fulfilment = post(warehouse, "/fulfilments", FULFILMENT).json()
+    shipment = warehouse.ship(fulfilment["id"], lines=[{"sku": "CAP-NVY", "quantity": 1}])
+    assert shipment.payload()["lines"] == [{"sku": "CAP-NVY", "quantity": 1}]
 
 
 def test_shipping_an_unknown_fulfilment_raises(warehouse):
