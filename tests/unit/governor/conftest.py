@@ -7,10 +7,11 @@ import pytest
 from moto import mock_aws
 
 from sluice_shared.governor import Governor, GovernorConfig, GovernorTable
+from tests.fixtures.aws import aws_resources, reset_caches
 from tests.fixtures.provider_server import provider_server
 from tests.unit.governor.support import FakeClock, create_governor_table
 
-__all__ = ["provider_server"]
+__all__ = ["aws_resources", "provider_server"]
 
 TEST_CONFIG = GovernorConfig(
     backoff_base_seconds=1.0,
@@ -20,6 +21,14 @@ TEST_CONFIG = GovernorConfig(
     poll_seconds=1.0,
     success_record_seconds=60.0,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """No client, setting or governor cached by an earlier test."""
+    reset_caches()
+    yield
+    reset_caches()
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 import boto3
 
 from sluice_shared.governor import GovernorTable
+from tests.fixtures.aws import GOVERNOR_TABLE_NAME
+from tests.fixtures.aws import create_governor_table as create_template_governor_table
 
-GOVERNOR_TABLE_NAME = "sluice-test-GovernorTable"
 START = 1_800_000_000.0
 
 
@@ -30,22 +31,6 @@ class FakeClock:
 
 
 def create_governor_table(table_name: str = GOVERNOR_TABLE_NAME) -> GovernorTable:
-    """The governor table as template.yaml defines it: `pk` + `sk`, TTL on `expiresAt`."""
-    client = boto3.client("dynamodb")
-    client.create_table(
-        TableName=table_name,
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    client.update_time_to_live(
-        TableName=table_name,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"},
-    )
-    return GovernorTable(table_name, client)
+    """The governor table as template.yaml defines it, and the store on it."""
+    create_template_governor_table(table_name)
+    return GovernorTable(table_name, boto3.client("dynamodb"))

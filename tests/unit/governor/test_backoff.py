@@ -8,6 +8,7 @@ import pytest
 
 from sluice_shared.governor import (
     Governor,
+    GovernorConfig,
     ProviderBackoff,
     backoff_seconds,
     integration_key,
@@ -149,3 +150,42 @@ def test_given_the_table_fails_after_the_call_when_it_succeeded_then_the_result_
         boto3.client("dynamodb").delete_table(TableName=table.table_name)
         result = "created"
     assert result == "created"
+
+
+def _counting_reads(table, monkeypatch) -> list[str]:
+    """Record every state read the table makes."""
+    reads: list[str] = []
+    read_state = table.read_state
+
+    def counted(integration: str):
+        reads.append(integration)
+        return read_state(integration)
+
+    monkeypatch.setattr(table, "read_state", counted)
+    return reads
+
+
+def test_given_a_state_cache_when_calls_follow_each_other_then_the_state_is_read_once(
+    table, clock, monkeypatch
+):
+    """GIVEN a healthy account (its first success recorded) WHEN 3 calls in 0.6 s THEN 1 read."""
+    cached = Governor(table, GovernorConfig(state_cache_seconds=1.0), clock=clock)
+    with cached.call("erp", "acme"):
+        pass
+    reads = _counting_reads(table, monkeypatch)
+    for _ in range(3):
+        with cached.call("erp", "acme"):
+            clock.advance(0.2)
+    assert reads == ["erp#acme"]
+
+
+def test_given_a_state_cache_when_a_call_fails_then_the_next_call_sees_the_backoff(
+    table, clock, monkeypatch
+):
+    cached = Governor(table, GovernorConfig(state_cache_seconds=1.0), clock=clock)
+    with cached.call("erp", "acme"):
+        pass
+    with pytest.raises(ProviderUnavailable), cached.call("erp", "acme"):
+        raise ProviderUnavailable("erp", "down", 503)
+    with pytest.raises(ProviderBackoff), cached.call("erp", "acme"):
+        pass

@@ -21,7 +21,14 @@ def stepfunctions_client() -> BaseClient:
     return boto3.client("stepfunctions", config=_CLIENT_CONFIG)
 
 
+@functools.cache
+def sqs_client() -> BaseClient:
+    """The SQS client."""
+    return boto3.client("sqs", config=_CLIENT_CONFIG)
+
+
 def clear_clients() -> None:
     """Forget every cached client (tests start each AWS mock with fresh clients)."""
     dynamodb_client.cache_clear()
     stepfunctions_client.cache_clear()
+    sqs_client.cache_clear()

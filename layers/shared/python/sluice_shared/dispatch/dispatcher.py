@@ -20,6 +20,7 @@ builds `batchItemFailures`. Metrics are counted after the batch, on the calling 
 """
 
 import asyncio
+import contextvars
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -94,10 +95,15 @@ class Dispatcher:
         with ThreadPoolExecutor(max_workers=max(1, len(records))) as pool:
 
             async def handle(record: SQSRecord) -> str:
-                # Runs on the event loop's thread: only process_record runs in the pool.
+                # Runs on the event loop's thread: only process_record runs in the pool, in a
+                # copy of the invocation's context (run_in_executor does not copy it), so
+                # context variables such as a per-invocation environment reach the record.
                 loop = asyncio.get_running_loop()
+                in_context = contextvars.copy_context()
                 try:
-                    outcome = await loop.run_in_executor(pool, self.process_record, record)
+                    outcome = await loop.run_in_executor(
+                        pool, in_context.run, self.process_record, record
+                    )
                 except Exception as error:
                     outcomes[_failure_kind(error)] += 1
                     raise

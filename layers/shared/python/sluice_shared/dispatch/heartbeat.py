@@ -1,6 +1,7 @@
 """Heartbeats to a waiting workflow from a background thread while a long call runs."""
 
 import contextlib
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -25,7 +26,11 @@ def heartbeats(beat: Callable[[], bool], interval_seconds: float) -> Iterator[No
             except Exception:
                 logger.exception("heartbeat failed; trying again at the next interval")
 
-    thread = threading.Thread(target=run, name="task-heartbeat", daemon=True)
+    # The beats run in the caller's context (as asyncio.to_thread would), not an empty one.
+    in_context = contextvars.copy_context()
+    thread = threading.Thread(
+        target=in_context.run, args=(run,), name="task-heartbeat", daemon=True
+    )
     thread.start()
     try:
         yield

@@ -9,14 +9,11 @@ import functools
 from collections import Counter
 from collections.abc import Callable
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.client import BaseClient
-from botocore.config import Config
 
 from sluice_shared import settings
-from sluice_shared.aws import dynamodb_client, stepfunctions_client
+from sluice_shared.aws import dynamodb_client, sqs_client, stepfunctions_client
 from sluice_shared.dispatch import dispatcher
 from sluice_shared.dispatch.callbacks import TaskCallbacks
 from sluice_shared.dispatch.deferral import MessageDeferrer
@@ -24,7 +21,7 @@ from sluice_shared.dispatch.dispatcher import Dispatcher
 from sluice_shared.dispatch.errors import OperationUnknown
 from sluice_shared.dispatch.idempotency import OnceRunner
 from sluice_shared.dispatch.registry import default_registry
-from sluice_shared.governor import DEFAULT_ACCOUNT, Governor, GovernorConfig, GovernorTable
+from sluice_shared.governor import Governor, GovernorConfig, GovernorTable
 from sluice_shared.observability import get_metrics
 from sluice_shared.providers import erp, warehouse
 from sluice_shared.providers.client import ProviderClient
@@ -41,6 +38,8 @@ _PROVIDER_SOURCES: dict[str, tuple[Callable[[], str], Callable[[], str]]] = {
 # A record waits out a backoff this short in its thread (the invocation may run 120 s)
 # instead of being deferred, which would spend one of its receives.
 MAX_BACKOFF_WAIT_SECONDS = 5.0
+# The backoff state is read once a second per warm instance, not once per request.
+STATE_CACHE_SECONDS = 1.0
 # Metric names of the ways a record can end (Dispatcher outcomes).
 _OUTCOME_METRICS = {
     dispatcher.DONE: "RequestsDone",
@@ -53,15 +52,11 @@ _OUTCOME_METRICS = {
 
 
 @functools.cache
-def sqs_client() -> BaseClient:
-    """The SQS client (kept here until `sluice_shared.aws` offers one)."""
-    return boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 3}))
-
-
-@functools.cache
 def _governor(table_name: str) -> Governor:
     """The governor on `table_name`, reused by warm invocations."""
-    config = GovernorConfig(max_backoff_wait_seconds=MAX_BACKOFF_WAIT_SECONDS)
+    config = GovernorConfig(
+        max_backoff_wait_seconds=MAX_BACKOFF_WAIT_SECONDS, state_cache_seconds=STATE_CACHE_SECONDS
+    )
     return Governor(GovernorTable(table_name, dynamodb_client()), config)
 
 
@@ -69,9 +64,12 @@ def _governor(table_name: str) -> Governor:
 def _client(
     provider: str, provider_settings: ProviderSettings, api_key: str, governor: Governor
 ) -> ProviderClient:
-    """A provider client whose requests go through the governor's backoff gate."""
+    """A provider client whose requests go through its account's backoff gate."""
     return ProviderClient(
-        provider, provider_settings, api_key, guard=governor.request_guard(DEFAULT_ACCOUNT)
+        provider,
+        provider_settings,
+        api_key,
+        guard=governor.request_guard(provider_settings.account),
     )
 
 
@@ -109,6 +107,5 @@ def publish_outcomes(outcomes: Counter[str]) -> None:
 
 def clear_caches() -> None:
     """Forget cached clients and governors (tests start each AWS mock fresh)."""
-    sqs_client.cache_clear()
     _governor.cache_clear()
     _client.cache_clear()

@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-DEFAULT_ACCOUNT = "default"
+from sluice_shared.providers.config import DEFAULT_ACCOUNT
 
 Clock = Callable[[], float]
 """Seconds since the epoch (`time.time`); tests pass a fake one."""
@@ -40,6 +40,9 @@ class GovernorConfig:
     # A healthy account's lastSuccessAt is rewritten at most this often (one write, not one
     # per request); the dead man's switch threshold must be much longer.
     success_record_seconds: float = 60.0
+    # Callers without slots (the dispatcher) reuse a state read this recently in this process
+    # instead of reading it for every request; 0 reads every time.
+    state_cache_seconds: float = 0.0
 
 
 def wall_clock() -> float:

@@ -31,6 +31,7 @@ from sluice_shared.governor.config import (
 )
 from sluice_shared.governor.errors import ProviderBackoff
 from sluice_shared.governor.leases import LeasePool
+from sluice_shared.governor.state_cache import StateCache
 from sluice_shared.governor.store import AccountState, GovernorTable, Lease
 from sluice_shared.providers.client import ProviderRequest, RequestGuard
 from sluice_shared.providers.errors import (
@@ -69,6 +70,7 @@ class Governor:
             sleep=sleep,
             rng=rng or random.Random(),
         )
+        self._states = StateCache(self.config.state_cache_seconds)
 
     @contextlib.contextmanager
     def call(self, provider: str, account: str, *, slots: int | None = None) -> Iterator[None]:
@@ -80,7 +82,7 @@ class Governor:
             self._wait_out_backoff(provider, account, state, patience_ends)
 
         if slots is None:
-            state = self.table.read_state(integration)
+            state = self._read_state(integration)
             gate(state)
             lease = None
         else:
@@ -88,6 +90,7 @@ class Governor:
         try:
             yield
         except TRANSIENT_ERRORS as error:
+            self._states.forget(integration)
             with _bookkeeping(integration, "record the failure"):
                 self._record_failure(integration, error)
             raise
@@ -108,6 +111,15 @@ class Governor:
             return self.call(request.provider, account, slots=slots)
 
         return guard
+
+    def _read_state(self, integration: str) -> AccountState:
+        """The account's state: a copy read within `state_cache_seconds`, else the table's."""
+        now = self._clock()
+        state = self._states.get(integration, now)
+        if state is None:
+            state = self.table.read_state(integration)
+            self._states.put(integration, state, now)
+        return state
 
     def _release(self, integration: str, lease: Lease) -> None:
         """Give the lease back; warn when it had expired (the call outlived `lease_seconds`)."""
@@ -158,6 +170,7 @@ class Governor:
             or now - state.last_success_at >= self.config.success_record_seconds
         )
         if recovering or stale:
+            self._states.forget(integration)
             self.table.record_success(integration, now)
 
 

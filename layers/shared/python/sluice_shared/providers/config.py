@@ -8,6 +8,8 @@ from pydantic.alias_generators import to_camel
 
 from sluice_shared.secrets import get_plain_secret
 
+DEFAULT_ACCOUNT = "default"
+
 # How long a warm Lambda reuses a fetched value before reading it again (rotation delay).
 SETTINGS_MAX_AGE_SECONDS = 300
 
@@ -28,6 +30,16 @@ class ProviderSettings(BaseModel):
     timeout_seconds: float = Field(default=25.0, gt=0, le=900)
     connect_timeout_seconds: float = Field(default=3.05, gt=0, le=60)
     connection_cap: int = Field(default=25, ge=1, le=1000)
+    # Connections sync callers may hold at once (the governor's lease slots); the rest of the
+    # cap belongs to the dispatcher. None: no dispatcher, the whole cap is the sync budget.
+    sync_budget: int | None = Field(default=None, ge=0, le=1000)
+    # The provider account the calls belong to: the governor backs off per account.
+    account: str = Field(default=DEFAULT_ACCOUNT, min_length=1, max_length=64, pattern=r"^[^#]+$")
+
+    @property
+    def sync_slots(self) -> int:
+        """How many sync calls may be in flight at once: the sync budget, else the cap."""
+        return self.connection_cap if self.sync_budget is None else self.sync_budget
 
 
 def load_provider_settings(parameter_name: str) -> ProviderSettings:
