@@ -69,9 +69,11 @@ PROVIDER_PARAMETER_PREFIXES = {
     "storefront": "Storefront",
     "payments": "PaymentGateway",
 }
-# Webhook HMAC secrets the template references by name; locally both signers (the storefront
-# and warehouse simulators' helpers) use the simulators' webhook secret.
-WEBHOOK_SECRET_PARAMETERS = ("StorefrontWebhookSecretName", "WarehouseWebhookSecretName")
+# Webhook HMAC secrets the template references by name, by the simulator that signs with them.
+WEBHOOK_SECRET_PARAMETERS = {
+    "StorefrontWebhookSecretName": "storefront",
+    "WarehouseWebhookSecretName": "warehouse",
+}
 SLACK_WEBHOOK_SECRET_PARAMETER = "SlackWebhookUrlSecretName"
 ROLE_ARN = "arn:aws:iam::{account}:role/sluice-local-{name}"
 # The local cloud's own loggers. Functions' Powertools loggers are named after the service
@@ -206,10 +208,14 @@ class LocalCloud:
             parameter = model.parameters.get(f"{prefix}ApiKeySecretName")
             if parameter is not None and name in keys:
                 values[str(parameter)] = keys[name]
-        for parameter_name in WEBHOOK_SECRET_PARAMETERS:
+        signers = {
+            "storefront": self.simulators.settings.webhook_secret,
+            "warehouse": self.simulators.warehouse.webhook_secret,
+        }
+        for parameter_name, signer in WEBHOOK_SECRET_PARAMETERS.items():
             webhook = model.parameters.get(parameter_name)
             if webhook is not None:
-                values[str(webhook)] = self.simulators.settings.webhook_secret
+                values[str(webhook)] = signers[signer]
         slack = model.parameters.get(SLACK_WEBHOOK_SECRET_PARAMETER)
         if slack is not None:
             values[str(slack)] = self.simulators.slack_webhook_url
