@@ -124,6 +124,10 @@ def test_given_the_erp_drops_the_sales_order_answer_then_the_history_shows_the_s
 
     history = orders.history(arn)
 
-    assert task_failures(history) == ["ProviderUnavailable"]
+    # The lost answer is a ProviderUnavailable; the governor then holds the ERP account back
+    # for a moment, so retries that come early fail fast with ProviderBackoff (no request).
+    failures = task_failures(history)
+    assert failures[0] == "ProviderUnavailable"
+    assert set(failures[1:]) <= {"ProviderBackoff"}
     assert [name for _, name in orders.steps(arn)].count("CreateSalesOrder") == 1
-    assert attempts(history, "CreateSalesOrder") == 2
+    assert attempts(history, "CreateSalesOrder") == len(failures) + 1
