@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import boto3
@@ -18,8 +19,9 @@ import pytest
 
 from sluice.cloud.local_cloud import LocalCloud
 from sluice.entrypoints.status_events import status_change_event
-from sluice.simulators import NO_FAULTS, Faults
 from sluice.simulators.settings import RateLimit
+from sluice_shared.keys import order_business_key
+from sluice_shared.models.orders import Order
 from sluice_shared.ops.reruns import rerun_name
 from tests.workflows.support import (
     OrdersDriver,
@@ -29,8 +31,9 @@ from tests.workflows.support import (
     sales_orders_by_reference,
 )
 
-# ERP retries of 10 s and more (with full jitter) pass 40 times faster.
-TIME_SCALE = 40
+# Waits pass ten times faster; the notifier's 60 s timeout leaves it 6 wall seconds.
+TIME_SCALE = 10
+# Six retries of a throttled Lambda: at most 2+4+8+16+32+60 s = 122 s, 12 s here.
 OUTAGE_TIMEOUT = 60.0
 ALERT_TIMEOUT = 30.0
 STORM_SIZE = 200
@@ -171,61 +174,85 @@ def test_a_duplicate_status_event_posts_no_second_message(cloud, orders, alerts,
 def test_a_storm_of_failures_is_posted_as_digests_within_slacks_rate_limit(cloud, orders, alerts):
     slack = cloud.simulators.slack
     slack.configure(rate_limit=RateLimit(per_second=1.0 / TIME_SCALE))
-    webhooks = [orders.webhooks.new_order(total="1.00") for _ in range(STORM_SIZE)]
 
-    arns = orders.accept_all(webhooks)
+    arns = [start_invalid_order(orders) for _ in range(STORM_SIZE)]
+
     assert {d["status"] for d in orders.finish_all(arns, timeout=120.0)} == {"FAILED"}
     keys = {f"{arn}#r0#failure" for arn in arns}
     everything_sent = eventually(
-        lambda: {alerts.statuses().get(key) for key in keys} == {"SENT"}, 120.0
+        lambda: {alerts.statuses().get(key) for key in keys} == {"SENT"}, 180.0
     )
-    alerts.drained()
-
-    assert everything_sent, "some alerts of the storm were never posted"
-    digests = [DIGEST_TITLE.match(message["text"]) for message in alerts.messages]
-    in_digests = sum(int(match.group(2)) for match in digests if match)
-    singles = [match for match in digests if match is None]
-    assert any(digests)
-    assert in_digests + len(singles) == STORM_SIZE
+    alerts.drained(timeout=120.0)
+    assert everything_sent, (
+        "some alerts of the storm were never posted: "
+        f"{Counter(alerts.statuses().get(key) for key in keys)}, queue {alerts.queue_depth()}, "
+        f"notifier {cloud.runtime.metrics(cloud.function_name(NOTIFIER))}"
+    )
+    titles = [DIGEST_TITLE.match(message["text"]) for message in alerts.messages]
+    digests = [title for title in titles if title]
+    singles = len(titles) - len(digests)
+    assert digests
+    assert sum(int(title.group(2)) for title in digests) + singles == STORM_SIZE
     assert len(alerts.messages) <= STORM_SIZE // 10
-    throttled = slack.requests("POST", status=429)
-    assert len(throttled) <= len(alerts.messages)
+    assert len(slack.requests("POST", status=429)) <= len(alerts.messages)
+
+
+def start_invalid_order(orders: OrdersDriver) -> str:
+    """Start an orders execution (as ingest would) for an order whose total is wrong."""
+    payload = orders.webhooks.new_order(total="1.00").payload()
+    key = order_business_key("shopify", str(payload["id"]))
+    document = {
+        "businessKey": key,
+        "source": "shopify",
+        "order": Order.model_validate(payload).to_json(),
+    }
+    return str(
+        orders.engine.start_execution(
+            {
+                "stateMachineArn": orders.state_machine_arn,
+                "name": key,
+                "input": json.dumps(document),
+            }
+        )["executionArn"]
+    )
 
 
 # Redrive, then the resolution
 
 
 @pytest.fixture
-def failed_in_outage(orders: OrdersDriver) -> str:
-    """GIVEN the ERP answers 503 from CreateSalesOrder on, until the retries end."""
-    outage = {1: lambda: orders.erp.configure(faults=Faults(error_503=1.0))}
-    with orders.when_invoked("CreateSalesOrderFunction", outage):
+def failed_while_throttled(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[str]:
+    """GIVEN ValidateOrder is throttled (reserved concurrency 0) until its retries end."""
+    assert cloud.runtime is not None
+    config = cloud.runtime.function(cloud.function_name("ValidateOrderFunction"))
+    cloud.runtime.deploy(replace(config, reserved_concurrency=0))
+    try:
         arn = orders.accept(orders.webhooks.new_order())
         assert orders.finish(arn, timeout=OUTAGE_TIMEOUT)["status"] == "FAILED"
-    return arn
+    finally:
+        cloud.runtime.deploy(config)
+    yield arn
 
 
-def test_a_transient_failure_is_alerted_with_redrive_as_the_remedy(alerts, failed_in_outage):
-    [message] = alerts.wait_for(business_key(failed_in_outage), 1)
+def test_a_transient_failure_is_alerted_with_redrive_as_the_remedy(alerts, failed_while_throttled):
+    [message] = alerts.wait_for(business_key(failed_while_throttled), 1)
 
     text = texts([message])
-    assert "CreateSalesOrder" in text and "ProviderUnavailable" in text
+    assert "ValidateOrder" in text and "Lambda.TooManyRequestsException" in text
     assert "Redrive the execution" in text
 
 
-def test_a_redriven_order_succeeds_and_posts_its_resolution(orders, alerts, failed_in_outage):
-    key = business_key(failed_in_outage)
+def test_a_redriven_order_succeeds_and_posts_its_resolution(orders, alerts, failed_while_throttled):
+    key = business_key(failed_while_throttled)
     alerts.wait_for(key, 1)
-    orders.erp.configure(faults=NO_FAULTS)
+    orders.engine.redrive_execution({"executionArn": failed_while_throttled})
 
-    orders.engine.redrive_execution({"executionArn": failed_in_outage})
-
-    assert orders.finish(failed_in_outage)["status"] == "SUCCEEDED"
+    assert orders.finish(failed_while_throttled)["status"] == "SUCCEEDED"
     failure, resolution = alerts.wait_for(key, 2)
-    assert failure["text"].startswith(f"Order {key} failed at CreateSalesOrder")
+    assert failure["text"].startswith(f"Order {key} failed at ValidateOrder")
     assert resolution["text"] == (
         f"Resolved: order {key} succeeded after redrive 1. Earlier failure: "
-        f"`ProviderUnavailable` at CreateSalesOrder ({_recorded_at(orders, key)})."
+        f"`Lambda.TooManyRequestsException` at ValidateOrder ({_recorded_at(orders, key)})."
     )
 
 

@@ -10,8 +10,16 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from moto import mock_aws
 
 from sluice_shared import settings
-from sluice_shared.dispatch.deferral import MessageDeferrer
-from sluice_shared.notifications import AlertLedger, FailureLookup, Notifier, PostOutcome
+from sluice_shared.notifications import (
+    AlertLedger,
+    FailureLookup,
+    Notifier,
+    PostOutcome,
+    parse_alert,
+)
+from sluice_shared.notifications.ledger import Claim
+from sluice_shared.notifications.notifier import RESERVE_SECONDS
+from sluice_shared.notifications.visibility import MessageHider
 from tests.fixtures.aws import put_secret, reset_caches
 from tests.fixtures.events import load_event
 from tests.fixtures.handlers import load_handler_module
@@ -141,7 +149,7 @@ def notifier(webhook: FakeWebhook) -> Notifier:
         webhook=webhook,
         ledger=AlertLedger(),
         lookup=FailureLookup(),
-        deferrer=MessageDeferrer(boto3.client("sqs")),
+        hider=MessageHider(boto3.client("sqs")),
         digest_threshold=THRESHOLD,
     )
 
@@ -250,3 +258,27 @@ def test_the_handler_posts_to_the_webhook_url_in_secrets_manager(setup, monkeypa
 
     assert answer == {"batchItemFailures": []}
     assert posted == ["https://hooks.slack.test/services/T/B/secret"]
+
+
+def test_an_alert_another_invocation_is_posting_is_delivered_again_not_dropped(setup):
+    body = failure_body(1)
+    [alert] = [parse_alert(body)]
+    assert AlertLedger().claim(alert, hold_seconds=60) is Claim.CLAIMED
+    webhook = FakeWebhook()
+    records = setup.records([body])
+
+    failed = notifier(webhook).handle_batch(records, plenty)
+
+    assert failed == [records[0].message_id]
+    assert webhook.messages == []
+
+
+def test_alerts_the_invocation_has_no_time_for_are_left_unclaimed_for_later(setup):
+    webhook = FakeWebhook()
+    records = setup.records([failure_body(1), failure_body(2)])
+
+    failed = notifier(webhook).handle_batch(records, lambda: RESERVE_SECONDS - 1)
+
+    assert sorted(failed) == sorted(record.message_id for record in records)
+    assert setup.alert_statuses() == {}
+    assert webhook.messages == []

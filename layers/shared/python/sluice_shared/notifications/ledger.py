@@ -3,25 +3,30 @@
 Events are delivered at least once and the notifier may run twice at once, so an alert is
 posted only by the invocation that claims it with a conditional write: absent, or PENDING
 (an earlier post failed), or SENDING with an expired claim (that invocation died). A SENT
-alert is never posted again; a failed post puts the alert back to PENDING, never drops it.
+alert is never posted again; an alert another invocation holds is left for a later delivery
+(never dropped: the holder may still fail); a failed post puts the alert back to PENDING.
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from sluice_shared import aws, settings
 from sluice_shared.notifications.alerts import Alert
 
-# Longer than the notifier's timeout: a live claim is never taken over.
-CLAIM_SECONDS = 180
+# A claim lasts the claimer's remaining time plus this: a live claim is never taken over,
+# and the alerts of an invocation that died are posted by a later delivery soon after.
+CLAIM_MARGIN_SECONDS = 15
 # Alerts are kept past the 14-day redrive window, then expire (TTL).
 KEEP_SECONDS = 30 * 24 * 3600
+# BatchWriteItem takes at most 25 items.
+_WRITE_BATCH = 25
 
 
 class AlertStatus(StrEnum):
@@ -30,6 +35,14 @@ class AlertStatus(StrEnum):
     SENDING = "SENDING"
     PENDING = "PENDING"
     SENT = "SENT"
+
+
+class Claim(StrEnum):
+    """The answer to a claim."""
+
+    CLAIMED = "claimed"
+    SENT_ALREADY = "sent-already"
+    HELD_ELSEWHERE = "held-elsewhere"
 
 
 class AlertLedger:
@@ -41,20 +54,14 @@ class AlertLedger:
         self._table = settings.alerts_table_name(table_name)
         self._now = now or time.time
 
-    def claim(self, alert: Alert) -> bool:
-        """Take the alert for posting; False when it is sent already or another holds it."""
+    def claim(self, alert: Alert, hold_seconds: float) -> Claim:
+        """Take the alert for posting, unless it is sent already or another invocation has it.
+
+        `hold_seconds` is how long the claimer may still run (its remaining time).
+        """
         now = int(self._now())
-        item = {
-            "alertKey": {"S": alert.alert_key},
-            "status": {"S": AlertStatus.SENDING},
-            "claimedUntil": {"N": str(now + CLAIM_SECONDS)},
-            "kind": {"S": alert.kind},
-            "workflow": {"S": alert.workflow},
-            "subject": {"S": alert.subject},
-            "error": {"S": alert.error},
-            "firstSeenAt": {"N": str(now)},
-            "expiresAt": {"N": str(now + KEEP_SECONDS)},
-        }
+        item = _item(alert, AlertStatus.SENDING, now)
+        item["claimedUntil"] = {"N": str(now + int(hold_seconds) + CLAIM_MARGIN_SECONDS)}
         try:
             aws.dynamodb_client().put_item(
                 TableName=self._table,
@@ -69,41 +76,65 @@ class AlertLedger:
                     ":sending": {"S": AlertStatus.SENDING},
                     ":now": {"N": str(now)},
                 },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-    def mark_sent(self, alerts: Iterable[Alert], posted_as: str) -> None:
-        """Record that the alerts were posted (`single` or `digest`)."""
-        for alert in alerts:
-            self._set_status(alert, AlertStatus.SENT, posted_as)
-
-    def release(self, alerts: Iterable[Alert]) -> None:
-        """Give claimed alerts back as PENDING: the next delivery posts them."""
-        for alert in alerts:
-            self._set_status(alert, AlertStatus.PENDING, None)
-
-    def _set_status(self, alert: Alert, status: AlertStatus, posted_as: str | None) -> None:
-        names = {"#status": "status"}
-        values = {":status": {"S": status}, ":sending": {"S": AlertStatus.SENDING}}
-        update = "SET #status = :status REMOVE claimedUntil"
-        if posted_as is not None:
-            update = "SET #status = :status, postedAs = :as, sentAt = :at REMOVE claimedUntil"
-            values[":as"] = {"S": posted_as}
-            values[":at"] = {"N": str(int(self._now()))}
-        try:
-            aws.dynamodb_client().update_item(
-                TableName=self._table,
-                Key={"alertKey": {"S": alert.alert_key}},
-                UpdateExpression=update,
-                ConditionExpression="#status = :sending",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            # Only a claim that expired while we posted gets here: its new holder decides.
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
+            status = (error.response.get("Item") or self._read(alert)).get("status", {})
+            return (
+                Claim.SENT_ALREADY if status.get("S") == AlertStatus.SENT else Claim.HELD_ELSEWHERE
+            )
+        return Claim.CLAIMED
+
+    def mark_sent(self, alerts: Sequence[Alert], posted_as: str) -> None:
+        """Record that the alerts were posted (`single` or `digest`)."""
+        now = int(self._now())
+        items = []
+        for alert in alerts:
+            item = _item(alert, AlertStatus.SENT, now)
+            item["postedAs"] = {"S": posted_as}
+            item["sentAt"] = {"N": str(now)}
+            items.append(item)
+        self._write(items)
+
+    def release(self, alerts: Sequence[Alert]) -> None:
+        """Give claimed alerts back as PENDING: the next delivery posts them."""
+        now = int(self._now())
+        self._write([_item(alert, AlertStatus.PENDING, now) for alert in alerts])
+
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        """Put whole items, 25 per request, retrying what DynamoDB leaves unprocessed."""
+        client = aws.dynamodb_client()
+        for start in range(0, len(items), _WRITE_BATCH):
+            requests = [
+                {"PutRequest": {"Item": item}} for item in items[start : start + _WRITE_BATCH]
+            ]
+            while requests:
+                answer = client.batch_write_item(RequestItems={self._table: requests})
+                requests = answer.get("UnprocessedItems", {}).get(self._table, [])
+
+    def _read(self, alert: Alert) -> dict[str, Any]:
+        return dict(
+            aws.dynamodb_client()
+            .get_item(
+                TableName=self._table,
+                Key={"alertKey": {"S": alert.alert_key}},
+                ConsistentRead=True,
+            )
+            .get("Item")
+            or {}
+        )
+
+
+def _item(alert: Alert, status: AlertStatus, now: int) -> dict[str, Any]:
+    return {
+        "alertKey": {"S": alert.alert_key},
+        "status": {"S": status},
+        "kind": {"S": alert.kind},
+        "workflow": {"S": alert.workflow},
+        "subject": {"S": alert.subject},
+        "error": {"S": alert.error},
+        "updatedAt": {"N": str(now)},
+        "expiresAt": {"N": str(now + KEEP_SECONDS)},
+    }

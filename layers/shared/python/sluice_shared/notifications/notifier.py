@@ -11,11 +11,14 @@ window (20 s) or up to 100, at most two batches at a time (MaximumConcurrency 2)
 - **Once per failure.** An alert's key names the occurrence (execution ARN + redrive count +
   kind, or alarm + state-change time). The notifier claims the key in the alerts table with
   a conditional write before posting and marks it SENT after: a duplicate event, delivered
-  in the same batch or a later one, finds the claim and posts nothing.
+  in the same batch or a later one, finds it SENT and posts nothing. An alert another
+  invocation is posting right now is delivered again later, not dropped (that post may fail).
 - **Storms become a digest.** A batch holding more than `ALERT_DIGEST_THRESHOLD` (5) new
   alerts is posted as one digest, counts by workflow and error plus a few business keys,
   instead of one message each. The batching window is what turns a storm (hundreds of
   failures in a minute) into a few batches, hence a few digests.
+- **Within the invocation's time.** Claims stop when too little time is left to post; the
+  alerts not reached are hidden for 30 s and delivered again.
 - **Slack's rate limit.** Posts are spaced a second apart; a 429 is waited out (its
   Retry-After) while the invocation has time. If it has not, or Slack fails otherwise, the
   unsent alerts go back to PENDING, their messages are hidden for the Retry-After (at least
@@ -36,13 +39,14 @@ https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from sluice_shared.dispatch.deferral import MessageDeferrer, deferral_seconds
+from sluice_shared.dispatch.deferral import deferral_seconds
 from sluice_shared.notifications.alerts import Alert, AlertKind, AlertUnreadable, parse_alert
-from sluice_shared.notifications.ledger import AlertLedger
+from sluice_shared.notifications.ledger import AlertLedger, Claim
 from sluice_shared.notifications.lookups import FailureLookup
 from sluice_shared.notifications.messages import (
     Message,
@@ -52,10 +56,19 @@ from sluice_shared.notifications.messages import (
     resolution_message,
 )
 from sluice_shared.notifications.slack import SlackWebhook
+from sluice_shared.notifications.visibility import MessageHider
 from sluice_shared.observability import count, get_logger
 
 SINGLE = "single"
 DIGEST = "digest"
+# Time kept back to post one message and record it: claims stop when less is left.
+RESERVE_SECONDS = 15.0
+# Claims are conditional writes, one request each: a few run at once, a chunk at a time.
+CLAIM_WORKERS = 8
+CLAIM_CHUNK = 25
+# How long an alert another invocation holds, or one this invocation had no time for, waits:
+# no doubling, since nothing refused it (a holder's claim ends within its timeout + 15 s).
+LATER_SECONDS = 30
 
 
 @dataclass
@@ -84,13 +97,13 @@ class Notifier:
         webhook: SlackWebhook,
         ledger: AlertLedger,
         lookup: FailureLookup,
-        deferrer: MessageDeferrer,
+        hider: MessageHider,
         digest_threshold: int,
     ) -> None:
         self._webhook = webhook
         self._ledger = ledger
         self._lookup = lookup
-        self._deferrer = deferrer
+        self._hider = hider
         self._digest_threshold = digest_threshold
 
     def handle_batch(
@@ -98,15 +111,42 @@ class Notifier:
     ) -> list[str]:
         """Post the batch's new alerts; return the message ids to deliver again."""
         deliveries, unreadable = _group(records)
-        claimed = [delivery for delivery in deliveries if self._ledger.claim(delivery.alert)]
-        for _ in range(len(deliveries) - len(claimed)):
-            count("AlertDuplicates")
+        claimed, later = self._claim(deliveries, seconds_left)
         try:
             posts = self._plan(claimed)
         except Exception:
-            self._ledger.release(delivery.alert for delivery in claimed)
+            self._ledger.release([delivery.alert for delivery in claimed])
             raise
-        return unreadable + self._send(posts, seconds_left)
+        unsent, retry_after = self._send(posts, seconds_left)
+        self._ledger.release([delivery.alert for delivery in unsent])
+        refused = [record for delivery in unsent for record in delivery.records]
+        self._hider.hide(refused, lambda record: _wait(record, retry_after))
+        not_reached = [record for delivery in later for record in delivery.records]
+        self._hider.hide(not_reached, lambda record: LATER_SECONDS)
+        return unreadable + [record.message_id for record in refused + not_reached]
+
+    def _claim(
+        self, deliveries: list[Delivery], seconds_left: Callable[[], float]
+    ) -> tuple[list[Delivery], list[Delivery]]:
+        """(claimed deliveries, those to deliver again: held elsewhere or out of time)."""
+        claimed: list[Delivery] = []
+        later: list[Delivery] = []
+        with ThreadPoolExecutor(CLAIM_WORKERS) as pool:
+            for start in range(0, len(deliveries), CLAIM_CHUNK):
+                chunk = deliveries[start : start + CLAIM_CHUNK]
+                if seconds_left() < RESERVE_SECONDS:
+                    later += chunk
+                    continue
+                holds = [seconds_left()] * len(chunk)
+                claims = pool.map(self._ledger.claim, [d.alert for d in chunk], holds)
+                for delivery, claim in zip(chunk, claims, strict=True):
+                    if claim is Claim.CLAIMED:
+                        claimed.append(delivery)
+                    elif claim is Claim.HELD_ELSEWHERE:
+                        later.append(delivery)
+                    else:
+                        count("AlertDuplicates")
+        return claimed, later
 
     def _plan(self, claimed: list[Delivery]) -> list[Post]:
         if len(claimed) > self._digest_threshold:
@@ -121,11 +161,14 @@ class Notifier:
             return resolution_message(alert, self._lookup.latest_failure(alert.subject))
         return alarm_message(alert)
 
-    def _send(self, posts: list[Post], seconds_left: Callable[[], float]) -> list[str]:
+    def _send(
+        self, posts: list[Post], seconds_left: Callable[[], float]
+    ) -> tuple[list[Delivery], float | None]:
+        """Post in order; on the first refusal stop: (unsent deliveries, Slack's wait)."""
         for index, post in enumerate(posts):
             outcome = self._webhook.post(post.message, seconds_left)
             if outcome.delivered:
-                self._ledger.mark_sent((d.alert for d in post.deliveries), post.posted_as)
+                self._ledger.mark_sent([d.alert for d in post.deliveries], post.posted_as)
                 count("SlackDigests" if post.posted_as == DIGEST else "SlackAlerts")
                 continue
             get_logger().warning(
@@ -133,20 +176,17 @@ class Notifier:
                 extra={"status": outcome.status, "detail": outcome.detail},
             )
             count("SlackPostsDeferred")
-            unsent = [delivery for later in posts[index:] for delivery in later.deliveries]
-            self._ledger.release(delivery.alert for delivery in unsent)
-            return self._defer(unsent, outcome.retry_after)
-        return []
+            return [delivery for later in posts[index:] for delivery in later.deliveries], (
+                outcome.retry_after
+            )
+        return [], None
 
-    def _defer(self, unsent: list[Delivery], retry_after: float | None) -> list[str]:
-        failed = []
-        for delivery in unsent:
-            for record in delivery.records:
-                receives = int(record.attributes.approximate_receive_count or 1)
-                wait = None if retry_after is None else int(-(-retry_after // 1))
-                self._deferrer.defer(record, deferral_seconds(wait, receives))
-                failed.append(record.message_id)
-        return failed
+
+def _wait(record: SQSRecord, retry_after: float | None) -> int:
+    """Seconds to hide a message: Slack's Retry-After, at least 30 s doubling per receive."""
+    receives = int(record.attributes.approximate_receive_count or 1)
+    seconds = None if retry_after is None else int(-(-retry_after // 1))
+    return deferral_seconds(seconds, receives)
 
 
 def _group(records: Sequence[SQSRecord]) -> tuple[list[Delivery], list[str]]:

@@ -9,11 +9,11 @@ import requests
 from botocore.client import BaseClient
 
 from sluice_shared import settings
-from sluice_shared.dispatch.deferral import MessageDeferrer
 from sluice_shared.notifications.ledger import AlertLedger
 from sluice_shared.notifications.lookups import FailureLookup
 from sluice_shared.notifications.notifier import Notifier
 from sluice_shared.notifications.slack import SlackWebhook
+from sluice_shared.notifications.visibility import MessageHider
 from sluice_shared.secrets import get_plain_secret
 
 
@@ -36,6 +36,6 @@ def notifier_from_environment() -> Notifier:
         webhook=SlackWebhook(url, session=slack_session()),
         ledger=AlertLedger(),
         lookup=FailureLookup(),
-        deferrer=MessageDeferrer(sqs_client()),
+        hider=MessageHider(sqs_client()),
         digest_threshold=settings.alert_digest_threshold(),
     )
