@@ -21,6 +21,7 @@ Limits (documented, not hidden):
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
@@ -120,6 +121,7 @@ def install() -> ContextualEnviron:
             return current
         contextual = ContextualEnviron(current)
         os.environ = contextual  # type: ignore[assignment]  # noqa: B003 (replacing, not clearing)
+        _forget_default_boto3_session()
         return contextual
 
 
@@ -129,6 +131,15 @@ def uninstall() -> None:
         current = os.environ
         if isinstance(current, ContextualEnviron):
             os.environ = current.base  # type: ignore[assignment]  # noqa: B003
+            _forget_default_boto3_session()
+
+
+def _forget_default_boto3_session() -> None:
+    """Drop boto3's default session: botocore keeps the `os.environ` mapping a session was made
+    with, so one made before the switch would never see a function's variables."""
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
 
 
 @contextmanager
