@@ -39,7 +39,7 @@ def test_request_queue_redrives_to_its_dead_letter_queue(model, aws):
     redrive = json.loads(attributes["RedrivePolicy"])
     assert redrive == {
         "deadLetterTargetArn": model.queues["ErpRequestDeadLetterQueue"].arn,
-        "maxReceiveCount": 5,
+        "maxReceiveCount": 10,
     }
     assert attributes["VisibilityTimeout"] == "720"
     assert attributes["QueueArn"] == queue.arn

@@ -91,7 +91,7 @@ def test_request_queue_redrives_to_the_resolved_dead_letter_queue(model):
     assert queue.dead_letter_target.logical_id == "ErpRequestDeadLetterQueue"
     assert json.loads(queue.attributes["RedrivePolicy"]) == {
         "deadLetterTargetArn": dlq.arn,
-        "maxReceiveCount": 5,
+        "maxReceiveCount": 10,
     }
 
 
@@ -104,8 +104,8 @@ def test_budget_parameters_resolve_into_the_erp_settings(model):
         "connectTimeoutSeconds": 3.05,
         "connectionCap": 25,
         "syncBudget": 10,
-        "dispatcherBatchSize": 5,
-        "dispatcherConcurrency": 3,
+        "dispatcherBatchSize": 1,
+        "dispatcherConcurrency": 15,
     }
 
 
