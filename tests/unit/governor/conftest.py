@@ -14,6 +14,7 @@ from tests.unit.governor.support import FakeClock, create_governor_table
 __all__ = ["aws_resources", "provider_server"]
 
 TEST_CONFIG = GovernorConfig(
+    tolerated_errors=0,
     backoff_base_seconds=1.0,
     backoff_cap_seconds=60.0,
     lease_seconds=120,

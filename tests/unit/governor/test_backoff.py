@@ -169,7 +169,9 @@ def test_given_a_state_cache_when_calls_follow_each_other_then_the_state_is_read
     table, clock, monkeypatch
 ):
     """GIVEN a healthy account (its first success recorded) WHEN 3 calls in 0.6 s THEN 1 read."""
-    cached = Governor(table, GovernorConfig(state_cache_seconds=1.0), clock=clock)
+    cached = Governor(
+        table, GovernorConfig(tolerated_errors=0, state_cache_seconds=1.0), clock=clock
+    )
     with cached.call("erp", "acme"):
         pass
     reads = _counting_reads(table, monkeypatch)
@@ -182,10 +184,29 @@ def test_given_a_state_cache_when_calls_follow_each_other_then_the_state_is_read
 def test_given_a_state_cache_when_a_call_fails_then_the_next_call_sees_the_backoff(
     table, clock, monkeypatch
 ):
-    cached = Governor(table, GovernorConfig(state_cache_seconds=1.0), clock=clock)
+    cached = Governor(
+        table, GovernorConfig(tolerated_errors=0, state_cache_seconds=1.0), clock=clock
+    )
     with cached.call("erp", "acme"):
         pass
     with pytest.raises(ProviderUnavailable), cached.call("erp", "acme"):
         raise ProviderUnavailable("erp", "down", 503)
     with pytest.raises(ProviderBackoff), cached.call("erp", "acme"):
+        pass
+
+
+def test_given_the_default_tolerance_when_errors_are_scattered_then_the_account_is_not_held(
+    table, clock
+):
+    """GIVEN the default config WHEN two errors in a row THEN no backoff; a third THEN backoff."""
+    governor = Governor(table, GovernorConfig(), clock=clock)
+    for _ in range(2):
+        with pytest.raises(ProviderUnavailable), governor.call("erp", "acme"):
+            raise ProviderUnavailable("erp", "down", 503)
+    with governor.call("erp", "acme"):
+        pass
+    for _ in range(3):
+        with pytest.raises(ProviderUnavailable), governor.call("erp", "acme"):
+            raise ProviderUnavailable("erp", "down", 503)
+    with pytest.raises(ProviderBackoff), governor.call("erp", "acme"):
         pass

@@ -124,6 +124,11 @@ def governor_table_name(value: str | None = None) -> str:
     return required(GOVERNOR_TABLE_NAME, value)
 
 
+def optional_governor_table_name() -> str | None:
+    """The governor's table when this function is governed, else None."""
+    return os.environ.get(GOVERNOR_TABLE_NAME) or None
+
+
 def watched_integrations(value: str | None = None) -> list[str]:
     """Integrations the dead man's switch watches: comma-separated `<provider>#<account>`."""
     raw = required(WATCHED_INTEGRATIONS, value)

@@ -22,7 +22,11 @@ def integration_key(provider: str, account: str = DEFAULT_ACCOUNT) -> str:
 class GovernorConfig:
     """How long to back off, lease, wait for a slot, and how often to record a success."""
 
-    # Adaptive backoff: base x 2^(errors - 1), at most cap; a Retry-After (capped) wins if longer.
+    # Adaptive backoff: after more than `tolerated_errors` consecutive errors, base x
+    # 2^(errors - tolerated - 1), at most cap; a Retry-After (capped) wins if longer. A few
+    # scattered errors are noise (each caller's state Retry handles them); a run of them is an
+    # outage that every caller of the account must stop hammering.
+    tolerated_errors: int = 2
     backoff_base_seconds: float = 1.0
     backoff_cap_seconds: float = 300.0
     max_retry_after_seconds: float = 3600.0
@@ -33,8 +37,9 @@ class GovernorConfig:
     # A lease must outlive the longest holder: sync steps time out after 45 s (template.yaml).
     # A crashed holder's slot comes back when its lease expires, not before.
     lease_seconds: int = 120
-    # Bounded wait for a free slot, polled with jitter, then GovernorSaturated.
-    max_wait_seconds: float = 10.0
+    # Bounded wait for a free slot, polled with jitter, then GovernorSaturated: short, since a
+    # state's Retry waits without keeping a Lambda busy (and billed) the way polling does.
+    max_wait_seconds: float = 2.0
     poll_seconds: float = 0.5
     saturated_retry_after_seconds: int = 5
     # A healthy account's lastSuccessAt is rewritten at most this often (one write, not one

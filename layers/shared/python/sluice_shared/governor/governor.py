@@ -154,7 +154,9 @@ class Governor:
         now = self._clock()
         errors = self.table.count_error(integration, type(error).__name__, now)
         wait = backoff_seconds(
-            errors, self.config.backoff_base_seconds, self.config.backoff_cap_seconds
+            errors - self.config.tolerated_errors,
+            self.config.backoff_base_seconds,
+            self.config.backoff_cap_seconds,
         )
         retry_after = getattr(error, "retry_after", None)
         if retry_after:

@@ -2,9 +2,12 @@
 
 A client (and its connection pool) is cached per settings, API key and governor table, so a
 changed parameter or a rotated key builds a new one on the next call after Powertools' cache
-expires. Every request of these (sync) clients goes through the governor: the account's
-backoff gate and one of its `syncBudget` lease slots, so sync steps and the dispatcher's
-B x R connections together stay within the provider's cap.
+expires. When the function is configured with a governor table (`GOVERNOR_TABLE_NAME`), every
+request of these (sync) clients goes through the governor: the account's backoff gate and one
+of its `syncBudget` lease slots, so sync steps and the dispatcher's B x R connections together
+stay within the provider's cap. Without it the clients are ungoverned: the template does not
+give the sync steps the governor yet, because leases held by a handler interrupted at its
+timeout stay taken until they expire and starve the budget under load (see issue notes).
 """
 
 import functools
@@ -26,9 +29,11 @@ def _governor(table_name: str) -> Governor:
 
 
 def _governed_client(
-    provider: str, provider_settings: ProviderSettings, api_key: str, governor_table: str
+    provider: str, provider_settings: ProviderSettings, api_key: str, governor_table: str | None
 ) -> ProviderClient:
-    """A client whose every request holds one of the account's sync lease slots."""
+    """A client whose every request holds one of the account's sync lease slots (if governed)."""
+    if governor_table is None:
+        return ProviderClient(provider, provider_settings, api_key)
     guard = _governor(governor_table).request_guard(
         provider_settings.account, slots=provider_settings.sync_slots
     )
@@ -37,7 +42,7 @@ def _governed_client(
 
 @functools.lru_cache(maxsize=4)
 def _erp_client(
-    provider_settings: ProviderSettings, api_key: str, governor_table: str
+    provider_settings: ProviderSettings, api_key: str, governor_table: str | None
 ) -> ErpClient:
     """The ERP client for these settings, key and governor table."""
     return ErpClient(_governed_client(erp.PROVIDER, provider_settings, api_key, governor_table))
@@ -45,7 +50,7 @@ def _erp_client(
 
 @functools.lru_cache(maxsize=4)
 def _warehouse_client(
-    provider_settings: ProviderSettings, api_key: str, governor_table: str
+    provider_settings: ProviderSettings, api_key: str, governor_table: str | None
 ) -> WarehouseClient:
     """The warehouse client for these settings, key and governor table."""
     return WarehouseClient(
@@ -59,7 +64,7 @@ def erp_client(
     """The ERP client configured by `ERP_SETTINGS_PARAMETER`, its key's secret and the governor."""
     provider_settings = load_provider_settings(settings.erp_settings_parameter(settings_parameter))
     api_key = load_api_key(settings.erp_api_key_secret_name(api_key_secret_name))
-    return _erp_client(provider_settings, api_key, settings.governor_table_name())
+    return _erp_client(provider_settings, api_key, settings.optional_governor_table_name())
 
 
 def warehouse_client(
@@ -70,7 +75,7 @@ def warehouse_client(
         settings.warehouse_settings_parameter(settings_parameter)
     )
     api_key = load_api_key(settings.warehouse_api_key_secret_name(api_key_secret_name))
-    return _warehouse_client(provider_settings, api_key, settings.governor_table_name())
+    return _warehouse_client(provider_settings, api_key, settings.optional_governor_table_name())
 
 
 def clear_clients() -> None:
