@@ -3,18 +3,25 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: run test lint unit bench build validate clean chromium
 
-$(STAMP): pyproject.toml
+# `make run` needs only the local cloud's own dependencies; `make test` adds the dev tools
+# (linters, SAM CLI, the browser driver).
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/sluice run
 
 lint: $(STAMP)
