@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any
 
 import boto3
+import requests
 from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
@@ -180,6 +181,9 @@ class LocalCloud:
         self._stack.callback(server.stop)
         host, port = server.get_host_and_port()
         self.moto_url = f"http://{host}:{port}"
+        # moto's backends are global to the process: without a reset, a new local cloud would
+        # see an earlier one's tables, queues and items (and answer its orders as duplicates).
+        requests.post(f"{self.moto_url}/moto-api/reset", timeout=30).raise_for_status()
         patch = SqsClockPatch(self.clock).install()
         self._stack.callback(patch.uninstall)
 
