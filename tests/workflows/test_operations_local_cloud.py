@@ -32,7 +32,7 @@ from tests.workflows.support import (
 )
 
 # Waits pass ten times faster; the notifier's 60 s timeout leaves it 6 wall seconds.
-TIME_SCALE = 10
+TIME_SCALE = 5
 # Six retries of a throttled Lambda: at most 2+4+8+16+32+60 s = 122 s, 12 s here.
 OUTAGE_TIMEOUT = 60.0
 ALERT_TIMEOUT = 30.0
