@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 
-class Matcher:
+class Matcher(ABC):
     """A value that compares equal to every value it accepts."""
 
+    @abstractmethod
     def accepts(self, value: Any) -> bool:
         """Return whether `value` is acceptable."""
-        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         return self.accepts(other)
