@@ -5,6 +5,7 @@ import threading
 import time
 
 from sluice_shared.governor import integration_key
+from tests.fixtures.logs import capture_logs
 from tests.fixtures.provider_server import ScriptedResponse
 from tests.unit.dispatch.support import envelope
 
@@ -116,17 +117,21 @@ def test_given_a_429_when_the_next_batch_comes_then_the_governor_defers_it_witho
 
 
 def test_given_a_malformed_body_when_dispatched_then_it_stays_as_poison_with_the_reason_logged(
-    world, caplog
+    world,
 ):
+    """The reason reaches the function's JSON log (stdout), not only a Python logger."""
+    logs = capture_logs()
     world.queue.send('{"provider": "erp", "operation": ')
     event = world.queue.receive_event(1)
     result = world.dispatcher.process_batch(event)
-    [poison] = [r for r in caplog.records if r.getMessage().startswith("poison message")]
+    [poison] = [line for line in logs.lines() if line["message"].startswith("poison message")]
     assert failed_ids(result.response) == [event["Records"][0]["messageId"]]
     assert result.outcomes == {"poison": 1}
-    assert poison.messageId == event["Records"][0]["messageId"]
-    assert poison.receiveCount == 1
-    assert "invalid request envelope" in poison.reason
+    assert poison["level"] == "ERROR"
+    assert poison["messageId"] == event["Records"][0]["messageId"]
+    assert poison["receiveCount"] == 1
+    assert poison["errorType"] == "RequestInvalid"
+    assert "invalid request envelope" in poison["reason"]
 
 
 def test_given_an_unknown_operation_without_a_token_when_dispatched_then_it_is_poison(world):

@@ -7,14 +7,13 @@ https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#co
 """
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-logger = logging.getLogger(__name__)
+from sluice_shared.observability import get_logger
 
 # Error codes meaning the task is over and nobody waits for an answer any more.
 GONE_ERROR_CODES = frozenset({"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"})
@@ -63,7 +62,7 @@ class TaskCallbacks:
         except ClientError as error:
             if not _token_gone(error):
                 raise
-            logger.warning(
+            get_logger().warning(
                 "the workflow no longer waits for this task; answer dropped",
                 extra={"action": action, "errorCode": error.response["Error"]["Code"]},
             )

@@ -21,7 +21,6 @@ builds `batchItemFailures`. Metrics are counted after the batch, on the calling 
 
 import asyncio
 import contextvars
-import logging
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,10 +39,9 @@ from sluice_shared.dispatch.errors import MessageDeferred, PoisonMessage, Reques
 from sluice_shared.dispatch.heartbeat import heartbeats
 from sluice_shared.dispatch.idempotency import OnceRunner
 from sluice_shared.dispatch.registry import Operation, OperationRegistry
+from sluice_shared.observability import get_logger
 from sluice_shared.providers.client import ProviderClient
 from sluice_shared.providers.errors import ProviderRejected, ProviderThrottled
-
-logger = logging.getLogger(__name__)
 
 DONE = "done"
 ANSWERED = "answered"
@@ -120,7 +118,7 @@ class Dispatcher:
         try:
             return self._process(record, log)
         except Exception as error:
-            logger.warning(
+            get_logger().warning(
                 "request not done; the message stays on the queue",
                 extra={**log, "errorType": type(error).__name__, "reason": str(error)},
             )
@@ -147,7 +145,7 @@ class Dispatcher:
             return self._reject(error, request.task_token, log)
         if request.task_token and not self._callbacks.succeed(request.task_token, result):
             return WORKFLOW_GONE
-        logger.info("request done", extra=log)
+        get_logger().info("request done", extra=log)
         return DONE
 
     def _perform(self, request: RequestEnvelope, operation: Operation) -> dict[str, Any]:
@@ -167,14 +165,14 @@ class Dispatcher:
         """A permanent failure: tell the waiting workflow, or leave the message for the DLQ."""
         reason = str(error)
         if task_token is None:
-            logger.error(
+            get_logger().error(
                 "poison message: it reaches the DLQ after maxReceiveCount",
                 extra={**log, "errorType": type(error).__name__, "reason": reason},
             )
             raise PoisonMessage(f"{type(error).__name__}: {reason}") from error
         if not self._callbacks.fail(task_token, type(error).__name__, reason):
             return WORKFLOW_GONE
-        logger.warning(
+        get_logger().warning(
             "request failed permanently; the workflow was told",
             extra={**log, "errorType": type(error).__name__, "reason": reason},
         )
