@@ -31,6 +31,7 @@ from moto.server import ThreadedMotoServer
 
 from sluice.clock import Clock, RealClock, ScaledClock
 from sluice.cloud.function_logs import FunctionLogRouter
+from sluice.cloud.handler_clock import install_handler_clock
 from sluice.cloud.settings import CloudSettings
 from sluice.entrypoints import (
     EventRouter,
@@ -269,6 +270,8 @@ class LocalCloud:
             self._stack.callback(router.uninstall)
         for function in model.functions.values():
             self.runtime.deploy(self._function_config(function))
+        layer_dirs = [layer.python_path for layer in model.layers.values()]
+        self._stack.callback(install_handler_clock(self.clock, layer_dirs))
 
     def _function_config(self, function: FunctionSpec) -> FunctionConfig:
         assert self.model is not None

@@ -68,7 +68,7 @@ class HandlerLoader:
                 f"Bad handler '{self._config.handler}': not enough values to unpack "
                 "(expected 2, got 1)",
             )
-        _add_layers_to_path(self._config.layer_dirs)
+        add_layers_to_path(self._config.layer_dirs)
         module = self._import_module(module_path)
         handler = getattr(module, function_name, None)
         if handler is None:
@@ -112,7 +112,7 @@ class HandlerLoader:
         return module
 
 
-def _add_layers_to_path(layer_dirs: tuple[Path, ...]) -> None:
+def add_layers_to_path(layer_dirs: tuple[Path, ...]) -> None:
     """Put layer directories on `sys.path` (process-wide, once each), as /opt/python is."""
     with _PATH_LOCK:
         for layer in layer_dirs:

@@ -1,16 +1,15 @@
 """The governor's tunables, the integration key, and the clock it is driven by."""
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sluice_shared.providers.config import DEFAULT_ACCOUNT
 
 Clock = Callable[[], float]
-"""Seconds since the epoch (`time.time`); tests pass a fake one."""
+"""Seconds since the epoch (`sluice_shared.clock.time`); tests pass a fake one."""
 
 Sleep = Callable[[float], None]
-"""Waits that many seconds (`time.sleep`); tests pass one that advances a fake clock."""
+"""Waits that many seconds (`sluice_shared.clock.sleep`); tests pass one advancing a fake clock."""
 
 
 def integration_key(provider: str, account: str = DEFAULT_ACCOUNT) -> str:
@@ -37,6 +36,8 @@ class GovernorConfig:
     # A lease must outlive the longest holder: sync steps time out after 45 s (template.yaml).
     # A crashed holder's slot comes back when its lease expires, not before.
     lease_seconds: int = 120
+    # A lease ends at most this long after its holder's invocation times out (see leases.py).
+    lease_grace_seconds: float = 2.0
     # Bounded wait for a free slot, polled with jitter, then GovernorSaturated: short, since a
     # state's Retry waits without keeping a Lambda busy (and billed) the way polling does.
     max_wait_seconds: float = 2.0
@@ -48,8 +49,3 @@ class GovernorConfig:
     # Callers without slots (the dispatcher) reuse a state read this recently in this process
     # instead of reading it for every request; 0 reads every time.
     state_cache_seconds: float = 0.0
-
-
-def wall_clock() -> float:
-    """The real clock."""
-    return time.time()

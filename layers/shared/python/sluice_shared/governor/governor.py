@@ -14,12 +14,12 @@ shares the backoff state, which keeps both kinds of caller off a failing account
 import contextlib
 import logging
 import random
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from sluice_shared import clock as shared_clock
 from sluice_shared.governor.backoff import backoff_seconds, whole_seconds
 from sluice_shared.governor.config import (
     DEFAULT_ACCOUNT,
@@ -27,7 +27,6 @@ from sluice_shared.governor.config import (
     GovernorConfig,
     Sleep,
     integration_key,
-    wall_clock,
 )
 from sluice_shared.governor.errors import ProviderBackoff
 from sluice_shared.governor.leases import LeasePool
@@ -55,8 +54,8 @@ class Governor:
         table: GovernorTable,
         config: GovernorConfig | None = None,
         *,
-        clock: Clock = wall_clock,
-        sleep: Sleep = time.sleep,
+        clock: Clock = shared_clock.time,
+        sleep: Sleep = shared_clock.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.table = table

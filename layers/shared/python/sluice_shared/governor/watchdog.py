@@ -7,9 +7,10 @@ alarms too.
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from sluice_shared import clock as shared_clock
 from sluice_shared import settings
 from sluice_shared.aws import dynamodb_client
-from sluice_shared.governor.config import Clock, wall_clock
+from sluice_shared.governor.config import Clock
 from sluice_shared.governor.silence import Silence, find_silent_integrations
 from sluice_shared.governor.store import GovernorTable
 from sluice_shared.observability import get_logger, get_metrics
@@ -17,7 +18,7 @@ from sluice_shared.observability import get_logger, get_metrics
 SILENT_INTEGRATIONS_METRIC = "SilentIntegrations"
 
 
-def check_silence(clock: Clock = wall_clock) -> list[Silence]:
+def check_silence(clock: Clock = shared_clock.time) -> list[Silence]:
     """The watched integrations with no success for too long, each logged as an error."""
     table = GovernorTable(settings.governor_table_name(), dynamodb_client())
     silent = find_silent_integrations(

@@ -5,11 +5,11 @@ a level recorded but never queued would look unchanged forever). Requests that e
 storefront queue's DLQ are redriven from there.
 """
 
-import time
 from collections.abc import Callable, Iterator, Sequence
 
 from botocore.client import BaseClient
 
+from sluice_shared import clock as shared_clock
 from sluice_shared.inventory.errors import LevelsTableBusy
 from sluice_shared.inventory.rows import InventoryLevel
 
@@ -32,7 +32,9 @@ def chunks(items: Sequence[InventoryLevel], size: int) -> Iterator[Sequence[Inve
 class LevelsTable:
     """Reads and records levels in batches, retrying what DynamoDB leaves unprocessed."""
 
-    def __init__(self, client: BaseClient, table_name: str, sleep: Sleep = time.sleep) -> None:
+    def __init__(
+        self, client: BaseClient, table_name: str, sleep: Sleep = shared_clock.sleep
+    ) -> None:
         self._client = client
         self._table_name = table_name
         self._sleep = sleep

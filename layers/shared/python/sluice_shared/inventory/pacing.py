@@ -10,9 +10,9 @@ second, plus at most R within any instant (R must fit the storefront's burst).
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable, Iterator
 
+from sluice_shared import clock as shared_clock
 from sluice_shared.providers.client import ProviderRequest, RequestGuard
 
 Clock = Callable[[], float]
@@ -23,7 +23,10 @@ class Pacer:
     """Spaces request starts at least `interval_seconds` apart; safe across threads."""
 
     def __init__(
-        self, interval_seconds: float, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+        self,
+        interval_seconds: float,
+        clock: Clock = shared_clock.monotonic,
+        sleep: Sleep = shared_clock.sleep,
     ) -> None:
         if interval_seconds < 0:
             raise ValueError("interval_seconds must not be negative")
@@ -38,8 +41,8 @@ class Pacer:
         cls,
         rate_limit_per_second: float,
         concurrency: int,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = time.sleep,
+        clock: Clock = shared_clock.monotonic,
+        sleep: Sleep = shared_clock.sleep,
     ) -> "Pacer":
         """A pacer for one of `concurrency` invocations sharing `rate_limit_per_second`."""
         if rate_limit_per_second <= 0 or concurrency < 1:

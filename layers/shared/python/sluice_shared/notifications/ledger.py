@@ -10,7 +10,6 @@ https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Con
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sluice_shared import aws, settings
+from sluice_shared import clock as shared_clock
 from sluice_shared.notifications.alerts import Alert
 
 # A claim lasts the claimer's remaining time plus this: a live claim is never taken over,
@@ -52,7 +52,7 @@ class AlertLedger:
         self, table_name: str | None = None, now: Callable[[], float] | None = None
     ) -> None:
         self._table = settings.alerts_table_name(table_name)
-        self._now = now or time.time
+        self._now = now or shared_clock.time
 
     def claim(self, alert: Alert, hold_seconds: float) -> Claim:
         """Take the alert for posting, unless it is sent already or another invocation has it.

@@ -10,12 +10,13 @@ https://api.slack.com/apis/rate-limits https://api.slack.com/messaging/webhooks
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+
+from sluice_shared import clock as shared_clock
 
 MIN_SECONDS_BETWEEN_POSTS = 1.0
 # Time kept back from the invocation's deadline for bookkeeping after the last post.
@@ -43,8 +44,8 @@ class SlackWebhook:
         url: str,
         *,
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = shared_clock.sleep,
+        monotonic: Callable[[], float] = shared_clock.monotonic,
     ) -> None:
         self._url = url
         self._session = session or requests.Session()
