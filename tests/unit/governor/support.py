@@ -20,6 +20,14 @@ class FakeClock:
         """The current fake time."""
         return self.now
 
+    def time(self) -> float:
+        """The current fake time (as a `sluice_shared.clock.TimeSource`)."""
+        return self.now
+
+    def monotonic(self) -> float:
+        """The current fake time, as a counter."""
+        return self.now
+
     def advance(self, seconds: float) -> None:
         """Move time forward."""
         self.now += seconds

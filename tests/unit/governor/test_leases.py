@@ -1,10 +1,16 @@
-"""Sync-budget leases: at most N calls hold a slot; expired leases come back; waits are bounded."""
+"""Sync-budget leases: at most N calls hold a slot; expired leases come back; waits are bounded.
+
+A lease ends with its holder's invocation (plus a grace), since a timed-out Lambda releases nothing.
+"""
 
 import contextlib
 import random
+from collections.abc import Iterator
 
 import pytest
 
+from sluice_shared import clock as shared_clock
+from sluice_shared import invocation
 from sluice_shared.governor import Governor, GovernorSaturated, ProviderBackoff, integration_key
 from sluice_shared.providers.errors import ProviderThrottled, ProviderUnavailable
 from tests.unit.governor.conftest import TEST_CONFIG
@@ -83,6 +89,50 @@ def test_given_a_crashed_holder_when_its_lease_is_still_live_then_the_slot_stays
     clock.advance(60)
     with pytest.raises(GovernorSaturated), governor.call(ERP, ACCOUNT, slots=1):
         pytest.fail("the live lease should still hold the slot")
+
+
+class _Context:
+    """A Lambda context with `remaining` seconds left."""
+
+    def __init__(self, remaining: float) -> None:
+        self._remaining = remaining
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self._remaining * 1000)
+
+
+@pytest.fixture
+def shared_clock_is_fake(clock) -> Iterator[None]:
+    """The shared layer's clock (which stamps invocation deadlines) is the fake clock."""
+    previous = shared_clock.install(clock)
+    yield
+    shared_clock.install(previous)
+
+
+@pytest.mark.usefixtures("shared_clock_is_fake")
+def test_given_a_holder_timed_out_when_its_invocation_ends_then_its_slot_frees_then(
+    governor, clock
+):
+    with invocation.running(_Context(remaining=30)):
+        timed_out = governor.call(ERP, ACCOUNT, slots=1)
+        timed_out.__enter__()  # Lambda stops the invocation at its timeout: no __exit__ runs
+    ends = clock() + 30 + TEST_CONFIG.lease_grace_seconds
+    clock.advance(25)
+    with governor.call(ERP, ACCOUNT, slots=1):
+        assert ends - TEST_CONFIG.poll_seconds <= clock() <= ends + TEST_CONFIG.poll_seconds
+        assert clock() < START + TEST_CONFIG.lease_seconds
+
+
+@pytest.mark.usefixtures("shared_clock_is_fake")
+def test_given_a_long_invocation_when_its_holder_crashes_then_lease_seconds_bound_the_slot(
+    governor, table, clock
+):
+    integration = integration_key(ERP, ACCOUNT)
+    with invocation.running(_Context(remaining=900)):
+        crashed = governor.call(ERP, ACCOUNT, slots=1)
+        crashed.__enter__()
+    assert table.read_state_and_busy_slots(integration, START + 119)[1] == {0}
+    assert table.read_state_and_busy_slots(integration, START + 120)[1] == set()
 
 
 def test_given_an_expired_lease_taken_over_when_the_old_holder_releases_then_the_new_one_keeps_it(

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sluice_shared import settings
+from sluice_shared import invocation, settings
 
 Handler = Callable[[Any, LambdaContext], Any]
 
@@ -52,12 +52,13 @@ def append_correlation_ids(business_key: str, execution_arn: str | None = None) 
 
 
 def _log_failure(handler: Handler) -> Handler:
-    """Log and count an escaping exception by its error name, then let it reach Lambda."""
+    """Run `handler` under its invocation's deadline; log and count an escaping exception."""
 
     @functools.wraps(handler)
     def logged(event: Any, context: LambdaContext) -> Any:
         try:
-            return handler(event, context)
+            with invocation.running(context):
+                return handler(event, context)
         except Exception as error:
             error_name = type(error).__name__
             get_logger().exception("invocation failed", extra={"errorType": error_name})

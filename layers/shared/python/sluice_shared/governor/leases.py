@@ -2,14 +2,17 @@
 
 A caller takes one of N slot items with a conditional write; a slot whose lease has expired
 counts as free, so a Lambda that crashed while holding one cannot leak it for longer than
-the lease. Waiting for a slot is bounded; then the caller gets `GovernorSaturated` and the
-state's Retry tries again later.
+the lease, and a lease lasts no longer than the invocation holding it (plus a grace).
+Waiting for a slot is bounded; then the caller gets `GovernorSaturated` and the state's Retry
+tries again later.
 """
 
+import math
 import random
 import uuid
 from collections.abc import Callable
 
+from sluice_shared import invocation
 from sluice_shared.governor.config import Clock, GovernorConfig, Sleep
 from sluice_shared.governor.errors import GovernorSaturated
 from sluice_shared.governor.store import AccountState, GovernorTable, Lease
@@ -35,6 +38,7 @@ class LeasePool:
         sleep: Sleep,
         rng: random.Random,
         new_lease_id: Callable[[], str] = _new_lease_id,
+        deadline: Callable[[], float | None] = invocation.deadline,
     ) -> None:
         self._table = table
         self._config = config
@@ -42,6 +46,7 @@ class LeasePool:
         self._sleep = sleep
         self._rng = rng
         self._new_lease_id = new_lease_id
+        self._deadline = deadline
 
     def acquire(
         self,
@@ -79,12 +84,24 @@ class LeasePool:
     def _take_any(self, integration: str, free: list[int], now: float) -> Lease | None:
         """Try the free slots in random order (concurrent callers rarely collide)."""
         self._rng.shuffle(free)
-        expires_at = int(now) + self._config.lease_seconds
+        expires_at = self._expiry(now)
         for slot in free:
             lease = Lease(integration, slot, self._new_lease_id(), expires_at)
             if self._table.take_slot(lease, now):
                 return lease
         return None
+
+    def _expiry(self, now: float) -> int:
+        """`lease_seconds` from now, but no later than the invocation's end plus a grace.
+
+        A holder that times out never releases its slot (Lambda runs no more of its code), so
+        the slot must come back when the invocation ends, not a whole lease time later.
+        """
+        expires_at = now + self._config.lease_seconds
+        ends = self._deadline()
+        if ends is not None:
+            expires_at = min(expires_at, max(ends, now) + self._config.lease_grace_seconds)
+        return math.ceil(expires_at)
 
     def release(self, lease: Lease) -> bool:
         """Give the slot back; False when the lease had expired and another caller took it."""
