@@ -41,7 +41,7 @@ class Dispatching:
 def _dispatching(simulator: Simulator) -> Dispatching:
     provider_settings = fake_provider_settings(simulator.url, timeoutSeconds=5.0)
 
-    def client_for(provider: str) -> ProviderClient:
+    def client_for(provider: str, account: str | None) -> ProviderClient:
         return ProviderClient(provider, provider_settings, str(simulator.settings.api_key))
 
     queue = RequestQueue()

@@ -67,7 +67,7 @@ def world(mocked_aws: GovernorTable, provider_server: FakeProvider) -> DispatchW
     governor = Governor(mocked_aws)
     erp_settings = fake_provider_settings(provider_server.base_url)
 
-    def client_for(provider: str) -> ProviderClient:
+    def client_for(provider: str, account: str | None) -> ProviderClient:
         return ProviderClient(provider, erp_settings, ERP.api_key, guard=governor.request_guard())
 
     queue = RequestQueue()

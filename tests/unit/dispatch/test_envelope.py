@@ -40,3 +40,21 @@ def test_a_body_that_is_not_json_is_invalid():
 )
 def test_the_token_of_an_invalid_body_is_found_when_there_is_one(body, token):
     assert task_token_in(body) == token
+
+
+def test_an_envelope_without_an_account_is_for_the_default_account():
+    request = parse_envelope(json.dumps(envelope()))
+    assert request.account is None
+    assert "account" not in request.to_json()
+
+
+def test_an_envelope_names_its_account():
+    request = parse_envelope(json.dumps(envelope(account="beta")))
+    assert request.account == "beta"
+    assert request.to_json()["account"] == "beta"
+
+
+@pytest.mark.parametrize("account", ["", "be#ta", 7])
+def test_an_envelope_with_a_bad_account_name_is_invalid(account):
+    with pytest.raises(RequestInvalid, match="account"):
+        parse_envelope(json.dumps(envelope(account=account)))

@@ -31,7 +31,7 @@ def test_given_a_context_variable_set_by_the_invocation_then_every_record_sees_i
 
     dispatcher = Dispatcher(
         registry=OperationRegistry({("erp", "customers.recordOrder"): record_invocation}),
-        client_for=lambda provider: http_client(provider, world.erp.base_url),
+        client_for=lambda provider, account: http_client(provider, world.erp.base_url),
         callbacks=TaskCallbacks(world.stepfunctions),
         deferrer=MessageDeferrer(world.queue.client),
         once=OnceRunner(IDEMPOTENCY_TABLE_NAME, boto3.client("dynamodb")),

@@ -1,5 +1,7 @@
 """The storefront dispatcher as Lambda runs it: settings from SSM, key from Secrets Manager."""
 
+import json
+
 import pytest
 
 from sluice_shared import settings
@@ -12,6 +14,7 @@ from tests.fixtures.aws import (
 from tests.fixtures.events import load_event
 from tests.fixtures.handlers import load_handler_module
 from tests.fixtures.lambda_context import FakeLambdaContext
+from tests.fixtures.logs import capture_logs
 from tests.fixtures.provider_server import FakeProvider, ScriptedResponse
 from tests.fixtures.providers import TEST_READ_TIMEOUT_SECONDS
 from tests.unit.governor.support import create_governor_table
@@ -61,3 +64,19 @@ def test_given_a_set_levels_record_when_the_handler_runs_then_the_storefront_get
     [request] = configured_storefront.requests_to("POST", "/inventory-levels")
     assert request.headers["authorization"] == "Bearer storefront-test-key"
     assert len(request.body["levels"]) == 3
+
+
+def test_given_a_record_naming_another_account_when_the_handler_runs_then_it_is_poison(
+    configured_storefront,
+):
+    """The storefront has one account: a request for another is never sent (nor retried)."""
+    event = load_event("inventory/set-levels.json")
+    record = event["Records"][0]
+    record["body"] = json.dumps({**json.loads(record["body"]), "account": "beta"})
+    handler = load_handler_module("inventory/dispatch_storefront").handler
+    logs = capture_logs()
+    response = handler(event, FakeLambdaContext())
+    [poison] = [line for line in logs.lines() if line["message"].startswith("poison message")]
+    assert response == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert poison["errorType"] == "AccountUnknown"
+    assert configured_storefront.requests == []

@@ -45,7 +45,7 @@ def dispatcher_for(provider_server, pacer: Pacer) -> Dispatcher:
     )
     return Dispatcher(
         registry=registry,
-        client_for=lambda provider: client,
+        client_for=lambda provider, account: client,
         callbacks=TaskCallbacks(boto3.client("stepfunctions")),
         deferrer=MessageDeferrer(boto3.client("sqs")),
         once=OnceRunner(IDEMPOTENCY_TABLE_NAME, boto3.client("dynamodb"), FakeLambdaContext()),

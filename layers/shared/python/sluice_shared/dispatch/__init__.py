@@ -2,10 +2,11 @@
 
 from sluice_shared.dispatch.dispatcher import BatchResult, Dispatcher
 from sluice_shared.dispatch.envelope import RequestEnvelope, parse_envelope
-from sluice_shared.dispatch.errors import OperationUnknown, RequestInvalid
+from sluice_shared.dispatch.errors import AccountUnknown, OperationUnknown, RequestInvalid
 from sluice_shared.dispatch.registry import OperationRegistry, default_registry
 
 __all__ = [
+    "AccountUnknown",
     "BatchResult",
     "Dispatcher",
     "OperationRegistry",

@@ -3,8 +3,9 @@
 Each record ends in one of these ways:
 - done: the provider call succeeded (or a duplicate returned the saved result); a waiting
   workflow gets `SendTaskSuccess`; the message is deleted.
-- answered: a permanent failure (invalid envelope, unknown operation, `ProviderRejected`)
-  sent to the waiting workflow with `SendTaskFailure`; the message is deleted.
+- answered: a permanent failure (invalid envelope, unknown operation or account,
+  `ProviderRejected`) sent to the waiting workflow with `SendTaskFailure`; the message is
+  deleted.
 - deferred: throttled (429 / Retry-After, or the governor's backoff); the message's
   visibility is set to the wait and it stays on the queue.
 - poison: a permanent failure without a task token; logged with the message id and receive
@@ -51,8 +52,11 @@ POISON = "poison"
 RETRIED = "retried"
 DEFAULT_HEARTBEAT_SECONDS = 60.0
 
-ClientFor = Callable[[str], ProviderClient]
-"""The client of a provider's account, by provider name."""
+ClientFor = Callable[[str, str | None], ProviderClient]
+"""The client of a provider's account, by provider and account name (None: the default).
+
+Raises `AccountUnknown` (or `OperationUnknown` for a provider) when it has no such account.
+"""
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,8 @@ class Dispatcher:
         except RequestInvalid as error:
             return self._reject(error, task_token_in(body), log)
         log.update(businessKey=request.business_key, operation=request.operation)
+        if request.account is not None:
+            log.update(account=request.account)
         try:
             result = self._perform(request, operation)
         except ProviderThrottled as error:
@@ -152,7 +158,7 @@ class Dispatcher:
         """The operation's result, once per idempotency key, heartbeating a waiting workflow."""
 
         def work() -> dict[str, Any]:
-            client = self._client_for(request.provider)
+            client = self._client_for(request.provider, request.account)
             if request.task_token is None:
                 return operation(client, request)
             token = request.task_token

@@ -8,13 +8,18 @@ from pydantic.alias_generators import to_camel
 
 from sluice_shared.dispatch.errors import RequestInvalid
 from sluice_shared.models.field_errors import field_errors
+from sluice_shared.providers.config import ACCOUNT_NAME_PATTERN, MAX_ACCOUNT_NAME_LENGTH
 
 # Step Functions task tokens are at most 1024 characters.
 MAX_TASK_TOKEN_LENGTH = 1024
 
 
 class RequestEnvelope(BaseModel):
-    """`{"provider", "operation", "idempotencyKey", "businessKey", "payload", "taskToken"?}`."""
+    """One provider call to make, for which account, and the workflow waiting for it, if any.
+
+    `{"provider", "operation", "idempotencyKey", "businessKey", "payload", "taskToken"?,
+    "account"?}`; without `account` the call goes to the provider's default account.
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
@@ -26,6 +31,12 @@ class RequestEnvelope(BaseModel):
     business_key: str = Field(min_length=1, max_length=80)
     payload: dict[str, Any]
     task_token: str | None = Field(default=None, min_length=1, max_length=MAX_TASK_TOKEN_LENGTH)
+    account: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ACCOUNT_NAME_LENGTH,
+        pattern=ACCOUNT_NAME_PATTERN,
+    )
 
     def to_json(self) -> dict[str, Any]:
         """The envelope as the JSON object it was sent as."""

@@ -13,6 +13,10 @@ class OperationUnknown(RequestInvalid):
     """No operation of that name is registered for the provider."""
 
 
+class AccountUnknown(RequestInvalid):
+    """The envelope names an account that the provider's settings do not list."""
+
+
 class RecordNotDone(Exception):
     """The record stays on the queue (a batch item failure) and is received again later."""
 

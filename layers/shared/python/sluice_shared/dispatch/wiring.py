@@ -3,6 +3,11 @@
 Provider clients (and their connection pools) are cached per settings, API key and
 governor, like `sluice_shared.providers.factory`; they differ from the factory's in their
 request guard: the governor's backoff without sync-budget leases (see governor.py).
+
+A request naming an `account` gets that account's client: its own settings and API key from
+the provider's settings parameter (`accounts`), and its own backoff gate, so one failing
+account does not hold back another. Settings and keys are read through Powertools' cache,
+not once per request.
 """
 
 import functools
@@ -18,14 +23,19 @@ from sluice_shared.dispatch import dispatcher
 from sluice_shared.dispatch.callbacks import TaskCallbacks
 from sluice_shared.dispatch.deferral import MessageDeferrer
 from sluice_shared.dispatch.dispatcher import Dispatcher
-from sluice_shared.dispatch.errors import OperationUnknown
+from sluice_shared.dispatch.errors import AccountUnknown, OperationUnknown
 from sluice_shared.dispatch.idempotency import OnceRunner
 from sluice_shared.dispatch.registry import default_registry
 from sluice_shared.governor import Governor, GovernorConfig, GovernorTable
 from sluice_shared.observability import get_metrics
 from sluice_shared.providers import erp, warehouse
 from sluice_shared.providers.client import ProviderClient
-from sluice_shared.providers.config import ProviderSettings, load_api_key, load_provider_settings
+from sluice_shared.providers.config import (
+    ProviderSettings,
+    account_access,
+    load_api_key,
+    load_provider_settings,
+)
 
 # Where each provider's settings parameter and API key secret are named.
 _PROVIDER_SOURCES: dict[str, tuple[Callable[[], str], Callable[[], str]]] = {
@@ -60,7 +70,9 @@ def _governor(table_name: str) -> Governor:
     return Governor(GovernorTable(table_name, dynamodb_client()), config)
 
 
-@functools.lru_cache(maxsize=8)
+# One client (and connection pool) per provider account in use; settings or a key that
+# change make a new one, so the cache also holds a few superseded clients.
+@functools.lru_cache(maxsize=64)
 def _client(
     provider: str, provider_settings: ProviderSettings, api_key: str, governor: Governor
 ) -> ProviderClient:
@@ -73,16 +85,27 @@ def _client(
     )
 
 
-def provider_client(provider: str) -> ProviderClient:
-    """The dispatcher's client for `provider`, configured from the environment."""
+def provider_client(provider: str, account: str | None = None) -> ProviderClient:
+    """The dispatcher's client for `provider`'s `account` (None: its default account).
+
+    Raises `OperationUnknown` for a provider and `AccountUnknown` for an account that is not
+    configured: both permanent, so the request is answered or left for the DLQ.
+    """
     sources = _PROVIDER_SOURCES.get(provider)
     if sources is None:
         raise OperationUnknown(f"no provider {provider!r} is configured")
     settings_parameter, api_key_secret_name = (source() for source in sources)
+    provider_settings = load_provider_settings(settings_parameter)
+    access = account_access(provider_settings, api_key_secret_name, account)
+    if access is None:
+        known = ", ".join(provider_settings.account_names)
+        raise AccountUnknown(
+            f"no account {account!r} of provider {provider!r} is configured (known: {known})"
+        )
     return _client(
         provider,
-        load_provider_settings(settings_parameter),
-        load_api_key(api_key_secret_name),
+        access.settings,
+        load_api_key(access.api_key_secret_name),
         _governor(settings.governor_table_name()),
     )
 

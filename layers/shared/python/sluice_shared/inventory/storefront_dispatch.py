@@ -17,7 +17,7 @@ from sluice_shared.aws import dynamodb_client, stepfunctions_client
 from sluice_shared.dispatch.callbacks import TaskCallbacks
 from sluice_shared.dispatch.deferral import MessageDeferrer
 from sluice_shared.dispatch.dispatcher import BatchResult, Dispatcher
-from sluice_shared.dispatch.errors import OperationUnknown
+from sluice_shared.dispatch.errors import AccountUnknown, OperationUnknown
 from sluice_shared.dispatch.idempotency import OnceRunner
 from sluice_shared.dispatch.registry import default_registry
 from sluice_shared.dispatch.wiring import MAX_BACKOFF_WAIT_SECONDS, sqs_client
@@ -53,9 +53,11 @@ def dispatch_storefront_batch(event: dict[str, Any], context: LambdaContext | No
     )
     client = storefront_client(pacer)
 
-    def client_for(provider: str) -> ProviderClient:
+    def client_for(provider: str, account: str | None) -> ProviderClient:
         if provider != storefront.PROVIDER:
             raise OperationUnknown(f"the storefront dispatcher does not call {provider!r}")
+        if account not in (None, DEFAULT_ACCOUNT):
+            raise AccountUnknown(f"the storefront has only the account {DEFAULT_ACCOUNT!r}")
         return client
 
     dispatcher = Dispatcher(
