@@ -1,30 +1,25 @@
 """Shipment ingest: check a signed shipment-confirmed webhook, record it, start its billing once.
 
-The same rules as the order webhook (`sluice_shared.orders.ingest`), checked cheapest first,
-nothing written or started for a rejected request: 405 method, 404 source, 413 size (before
-any parsing), 415 content type, 401 signature, 400 JSON and fields. Then a conditional put of
-the shipment (RECEIVED, pending billing, with the execution input reconciliation re-uses), a
-StartExecution named `shipment-<source>-<id>`, then `ShipmentConfirmed` on EventBridge, marked
-on the item once published. A redelivery whose item already has an execution ARN answers 200
-without starting anything, and publishes only what an earlier attempt did not (a crash
-between the start and the mark); one whose earlier attempt crashed before the start starts it
-now (202).
+The request passes the webhook checks every ingest shares (`sluice_shared.webhooks.intake`),
+cheapest first, nothing written or started for a rejected request: 405 method, 404 source, 413
+size (before any parsing), 415 content type, 401 signature, 400 JSON and fields. Then a
+conditional put of the shipment (RECEIVED, pending billing, with the execution input
+reconciliation re-uses), a StartExecution named `shipment-<source>-<id>`, then
+`ShipmentConfirmed` on EventBridge, marked on the item once published. A redelivery whose item
+already has an execution ARN answers 200 without starting anything, and publishes only what an
+earlier attempt did not (a crash between the start and the mark); one whose earlier attempt
+crashed before the start starts it now (202).
 https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
 """
 
-import base64
-import binascii
 import functools
 import hashlib
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from botocore.client import BaseClient
-from pydantic import ValidationError
 
 from sluice_shared import settings
 from sluice_shared.aws import dynamodb_client, stepfunctions_client
@@ -48,14 +43,10 @@ from sluice_shared.billing.records import (
     timestamp,
 )
 from sluice_shared.keys import shipment_business_key
-from sluice_shared.models.field_errors import field_errors
 from sluice_shared.observability import append_correlation_ids, count, get_logger
 from sluice_shared.secrets import get_plain_secret
 from sluice_shared.webhooks.http import WebhookRequest, WebhookResponse
-from sluice_shared.webhooks.signature import SIGNATURE_HEADER, is_valid_signature
-
-_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-_JSON_MEDIA_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+from sluice_shared.webhooks.intake import parse_model, rejected, verified_body
 
 
 def _utc_now() -> datetime:
@@ -92,64 +83,6 @@ class ShipmentIngestDependencies:
         )
 
 
-def _reject(status_code: int, message: str, **body: Any) -> WebhookResponse:
-    """A JSON error answer."""
-    return WebhookResponse(status_code, {"message": message, **body})
-
-
-def _decoded_body(request: WebhookRequest) -> bytes | None:
-    """The raw body bytes (base64-decoded when API Gateway encoded them); None if undecodable."""
-    if not request.is_base64_encoded:
-        return request.body.encode("utf-8")
-    try:
-        return base64.b64decode(request.body, validate=True)
-    except binascii.Error:
-        return None
-
-
-def _is_json(headers: Mapping[str, str]) -> bool:
-    """Whether the Content-Type is JSON (`application/json` or `application/*+json`)."""
-    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return bool(_JSON_MEDIA_TYPE.match(media_type))
-
-
-def _check_request(
-    request: WebhookRequest, deps: ShipmentIngestDependencies
-) -> bytes | WebhookResponse:
-    """The verified raw body, or the answer refusing the request."""
-    if request.method != "POST":
-        return WebhookResponse(405, {"message": "method not allowed"}, {"allow": "POST"})
-    if request.source is None or not _SOURCE.match(request.source):
-        return _reject(404, "unknown webhook source")
-    body = _decoded_body(request)
-    if body is None:
-        return _reject(400, "body is not valid base64")
-    if len(body) > deps.max_body_bytes:
-        return _reject(413, f"body is larger than {deps.max_body_bytes} bytes")
-    if not _is_json(request.headers):
-        return _reject(415, "content type must be application/json")
-    signature = request.headers.get(SIGNATURE_HEADER)
-    if not signature:
-        return _reject(401, "missing X-Sluice-Signature header")
-    if not is_valid_signature(body, deps.webhook_secret(), signature):
-        return _reject(401, "invalid signature")
-    return body
-
-
-def _parse_shipment(body: bytes) -> Shipment | WebhookResponse:
-    """The shipment in `body`, or the 400 answer saying why it is not one."""
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        return _reject(400, "body is not valid JSON")
-    if not isinstance(payload, dict):
-        return _reject(400, "body must be a JSON object")
-    try:
-        return Shipment.model_validate(payload)
-    except ValidationError as error:
-        return _reject(400, "shipment has invalid fields", errors=field_errors(error))
-
-
 def execution_input(business_key: str, source: str, shipment: Shipment) -> str:
     """The workflow input: the same bytes for the same shipment, so a restart is idempotent."""
     document = {"businessKey": business_key, "source": source, "shipment": shipment.to_json()}
@@ -171,13 +104,6 @@ def _shipment_item(
         "bodySha256": {"S": hashlib.sha256(body).hexdigest()},
         "executionInput": {"S": execution_input(business_key, source, shipment)},
     }
-
-
-def _rejected(response: WebhookResponse) -> WebhookResponse:
-    """Count and log a refused request, then return its answer."""
-    count("WebhooksRejected")
-    get_logger().info("webhook rejected", extra={"statusCode": response.status_code})
-    return response
 
 
 def _confirm(
@@ -211,12 +137,14 @@ def _duplicate(
 
 def ingest_shipment(request: WebhookRequest, deps: ShipmentIngestDependencies) -> WebhookResponse:
     """Answer one shipment-confirmed webhook (see the module docstring for the rules)."""
-    checked = _check_request(request, deps)
+    checked = verified_body(
+        request, max_body_bytes=deps.max_body_bytes, webhook_secret=deps.webhook_secret
+    )
     if isinstance(checked, WebhookResponse):
-        return _rejected(checked)
-    shipment = _parse_shipment(checked)
+        return rejected(checked)
+    shipment = parse_model(checked, Shipment, "shipment")
     if isinstance(shipment, WebhookResponse):
-        return _rejected(shipment)
+        return rejected(shipment)
     source = str(request.source)
     business_key = shipment_business_key(source, shipment.shipment_id)
     append_correlation_ids(business_key)

@@ -1,22 +1,20 @@
 """Webhook ingest: check a signed storefront order, record it, start its workflow once.
 
-Checks run cheapest first and nothing is written or started for a rejected request:
-405 method, 404 source, 413 size (before any parsing), 415 content type, 401 signature,
-400 JSON and fields. Then a conditional put of the RECEIVED record and a StartExecution
-named by the business key. A redelivery whose record has no executionArn yet (the previous
-attempt crashed between the put and the start) starts the execution now and answers 202; one
-whose record has an executionArn answers 200 without calling StartExecution, because after the
-90-day history retention AWS would accept the name again and start a second workflow.
+The webhook checks (`sluice_shared.webhooks.intake`) run cheapest first and nothing is written
+or started for a rejected request: 405 method, 404 source, 413 size (before any parsing), 415
+content type, 401 signature, 400 JSON and fields. Then a conditional put of the RECEIVED record
+and a StartExecution named by the business key. A redelivery whose record has no executionArn
+yet (the previous attempt crashed between the put and the start) starts the execution now and
+answers 202; one whose record has an executionArn answers 200 without calling StartExecution,
+because after the 90-day history retention AWS would accept the name again and start a second
+workflow.
 https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
 """
 
-import base64
-import binascii
 import functools
 import hashlib
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,21 +22,17 @@ from typing import Any
 
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
-from pydantic import ValidationError
 
 from sluice_shared import settings
 from sluice_shared.aws import dynamodb_client, stepfunctions_client
 from sluice_shared.keys import order_business_key
-from sluice_shared.models.field_errors import field_errors
 from sluice_shared.models.orders import Order
 from sluice_shared.observability import append_correlation_ids, count, get_logger
 from sluice_shared.secrets import get_plain_secret
 from sluice_shared.webhooks.http import WebhookRequest, WebhookResponse
-from sluice_shared.webhooks.signature import SIGNATURE_HEADER, is_valid_signature
+from sluice_shared.webhooks.intake import parse_model, rejected, verified_body
 
 RECEIVED = "RECEIVED"
-_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-_JSON_MEDIA_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
 
 
 def _utc_now() -> datetime:
@@ -69,41 +63,6 @@ class IngestDependencies:
             dynamodb=dynamodb_client(),
             stepfunctions=stepfunctions_client(),
         )
-
-
-def _reject(status_code: int, message: str, **body: Any) -> WebhookResponse:
-    """A JSON error answer."""
-    return WebhookResponse(status_code, {"message": message, **body})
-
-
-def _decoded_body(request: WebhookRequest) -> bytes | None:
-    """The raw body bytes (base64-decoded when API Gateway encoded them); None if undecodable."""
-    if not request.is_base64_encoded:
-        return request.body.encode("utf-8")
-    try:
-        return base64.b64decode(request.body, validate=True)
-    except binascii.Error:
-        return None
-
-
-def _is_json_content_type(headers: Mapping[str, str]) -> bool:
-    """Whether the Content-Type is JSON (`application/json` or `application/*+json`)."""
-    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return bool(_JSON_MEDIA_TYPE.match(media_type))
-
-
-def _parse_order(body: bytes) -> Order | WebhookResponse:
-    """The order in `body`, or the 400 answer saying why it is not one."""
-    try:
-        payload = json.loads(body, parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError):
-        return _reject(400, "body is not valid JSON")
-    if not isinstance(payload, dict):
-        return _reject(400, "body must be a JSON object")
-    try:
-        return Order.model_validate(payload)
-    except ValidationError as error:
-        return _reject(400, "order has invalid fields", errors=field_errors(error))
 
 
 def _execution_input(business_key: str, source: str, order: Order) -> str:
@@ -178,42 +137,16 @@ def _record_execution(deps: IngestDependencies, business_key: str, execution_arn
     )
 
 
-def _check_request(request: WebhookRequest, deps: IngestDependencies) -> bytes | WebhookResponse:
-    """The verified raw body, or the answer refusing the request."""
-    if request.method != "POST":
-        return WebhookResponse(405, {"message": "method not allowed"}, {"allow": "POST"})
-    if request.source is None or not _SOURCE.match(request.source):
-        return _reject(404, "unknown webhook source")
-    body = _decoded_body(request)
-    if body is None:
-        return _reject(400, "body is not valid base64")
-    if len(body) > deps.max_body_bytes:
-        return _reject(413, f"body is larger than {deps.max_body_bytes} bytes")
-    if not _is_json_content_type(request.headers):
-        return _reject(415, "content type must be application/json")
-    signature = request.headers.get(SIGNATURE_HEADER)
-    if not signature:
-        return _reject(401, "missing X-Sluice-Signature header")
-    if not is_valid_signature(body, deps.webhook_secret(), signature):
-        return _reject(401, "invalid signature")
-    return body
-
-
-def _rejected(response: WebhookResponse) -> WebhookResponse:
-    """Count and log a refused request, then return its answer."""
-    count("WebhooksRejected")
-    get_logger().info("webhook rejected", extra={"statusCode": response.status_code})
-    return response
-
-
 def ingest_webhook(request: WebhookRequest, deps: IngestDependencies) -> WebhookResponse:
     """Answer one storefront order webhook (see the module docstring for the rules)."""
-    checked = _check_request(request, deps)
+    checked = verified_body(
+        request, max_body_bytes=deps.max_body_bytes, webhook_secret=deps.webhook_secret
+    )
     if isinstance(checked, WebhookResponse):
-        return _rejected(checked)
-    order = _parse_order(checked)
+        return rejected(checked)
+    order = parse_model(checked, Order, "order", parse_float=Decimal)
     if isinstance(order, WebhookResponse):
-        return _rejected(order)
+        return rejected(order)
     body, source = checked, str(request.source)
     business_key = order_business_key(source, order.id)
     append_correlation_ids(business_key)
