@@ -13,23 +13,49 @@ Routes (every one needs `Authorization: Bearer <api key>`):
   "orderTotal"?, "currency"?}`
 - `POST /sales-orders` -> 201 `{"id", "number", ...}`; `GET /sales-orders/{id}`
 - `POST /invoices` -> 201 `{"id", "number", ...}` for an existing sales order; `GET /invoices/{id}`
+
+Customer accounts: every route is also served under `/accounts/{account}` (a tenant in the
+path, as Business Central puts it), so a client of account `beta` has the base URL
+`<url>/accounts/beta`; a route without the prefix belongs to the account `default`. The
+accounts share the API key, the cap and the records; `ErpSettings.account_failures` makes one
+account's calls fail (e.g. 503 on every call) while the others are served. The journal keeps
+each request's path, so `account_requests` counts per account.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from sluice.simulators.base import Simulator
+from sluice.simulators.journal import Outcome, RecordedRequest
 from sluice.simulators.messages import Request, Response, error, not_found
 from sluice.simulators.records import IdSequence
 from sluice.simulators.routing import Route
-from sluice.simulators.settings import SimulatorSettings
+from sluice.simulators.settings import ErpSettings
 from sluice.simulators.validation import BodyCheck
 
 DEFAULT_API_KEY = "erp-local-api-key"
 DEFAULT_CONNECTION_CAP = 25
+DEFAULT_ACCOUNT = "default"
+ACCOUNTS_SEGMENT = "accounts"
+ACCOUNT_PREFIX = f"/{ACCOUNTS_SEGMENT}/{{account}}"
+
+
+def account_of(path: str) -> str:
+    """The account a request path belongs to: `/accounts/{name}/...` is `name`, else `default`."""
+    segments = path.split("/", 3)
+    if len(segments) > 2 and segments[1] == ACCOUNTS_SEGMENT and segments[2]:
+        return unquote(segments[2])
+    return DEFAULT_ACCOUNT
+
+
+def account_path(account: str, path: str) -> str:
+    """The path of `path` (e.g. `/customers`) in `account`'s part of the ERP."""
+    return path if account == DEFAULT_ACCOUNT else f"/{ACCOUNTS_SEGMENT}/{account}{path}"
 
 
 class ErpSimulator(Simulator):
@@ -38,12 +64,23 @@ class ErpSimulator(Simulator):
     name = "erp"
 
     @classmethod
-    def default_settings(cls) -> SimulatorSettings:
-        """API key `erp-local-api-key`, cap 25, `Retry-After: 1`."""
-        return SimulatorSettings(api_key=DEFAULT_API_KEY, concurrency_cap=DEFAULT_CONNECTION_CAP)
+    def default_settings(cls) -> ErpSettings:
+        """API key `erp-local-api-key`, cap 25, `Retry-After: 1`, every account healthy."""
+        return ErpSettings(api_key=DEFAULT_API_KEY, concurrency_cap=DEFAULT_CONNECTION_CAP)
 
     def routes(self) -> Sequence[Route]:
-        """The ERP's operations."""
+        """The ERP's operations, for the default account and under `/accounts/{account}`."""
+        operations = self._operations()
+        return [
+            *(self._in_account(route) for route in operations),
+            *(
+                self._in_account(dataclasses.replace(route, path=ACCOUNT_PREFIX + route.path))
+                for route in operations
+            ),
+        ]
+
+    def _operations(self) -> list[Route]:
+        """The ERP's operations, by their paths in one account."""
         return [
             Route("GET", "/customers", self._find_customers),
             Route("POST", "/customers", self._create_customer),
@@ -54,6 +91,34 @@ class ErpSimulator(Simulator):
             Route("POST", "/invoices", self._create_invoice),
             Route("GET", "/invoices/{id}", self._get_invoice),
         ]
+
+    def _in_account(self, route: Route) -> Route:
+        """`route`, answering with its account's failure instead when that account fails."""
+        operation = route.handler
+
+        def handle(request: Request) -> Response:
+            account = request.path_params.get("account", DEFAULT_ACCOUNT)
+            failure = self._account_failure(account)
+            return failure if failure is not None else operation(request)
+
+        return dataclasses.replace(route, handler=handle)
+
+    def _account_failure(self, account: str) -> Response | None:
+        """The failure to answer a call of `account` with, if its settings make this one fail."""
+        settings = self.settings
+        if not isinstance(settings, ErpSettings):
+            return None
+        failure = settings.account_failures.get(account)
+        # A certain failure draws nothing, so the other accounts' seeded draws do not shift.
+        if failure is None or (failure.rate < 1.0 and self.random() >= failure.rate):
+            return None
+        headers = (
+            {}
+            if failure.retry_after_seconds is None
+            else {"Retry-After": str(failure.retry_after_seconds)}
+        )
+        message = f"account {account} is unavailable"
+        return Response(failure.status, {"message": message, "account": account}, headers)
 
     def _reset_state(self) -> None:
         """No customers, sales orders, invoices or history."""
@@ -92,6 +157,21 @@ class ErpSimulator(Simulator):
         """The orders recorded against a customer."""
         with self._state_lock:
             return copy.deepcopy(self._order_history.get(customer_id, []))
+
+    def account_requests(
+        self,
+        account: str,
+        method: str | None = None,
+        *,
+        status: int | None = None,
+        outcome: Outcome | None = None,
+    ) -> list[RecordedRequest]:
+        """Recorded requests of one account (told by their paths), in arrival order."""
+        return [
+            record
+            for record in self.requests(method, status=status, outcome=outcome)
+            if account_of(record.path) == account
+        ]
 
     def add_customer(self, email: str, **fields: Any) -> dict[str, Any]:
         """Seed a customer directly (not through HTTP); return it."""
