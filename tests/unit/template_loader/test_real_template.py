@@ -7,6 +7,7 @@ import json
 import pytest
 
 from sluice.template import TemplateModel, load_template
+from sluice_shared.providers.config import ProviderSettings
 from tests.unit.template_loader.conftest import REAL_TEMPLATE
 
 ACCOUNT_REGION = "us-east-1:123456789012"
@@ -106,6 +107,7 @@ def test_budget_parameters_resolve_into_the_erp_settings(model):
         "syncBudget": 10,
         "dispatcherBatchSize": 1,
         "dispatcherConcurrency": 15,
+        "accounts": [],
     }
 
 
@@ -128,6 +130,14 @@ def test_override_of_a_budget_reaches_the_settings_parameter():
     model = load_template(REAL_TEMPLATE, parameter_overrides={"ErpDispatcherBatchSize": 4})
     settings = json.loads(model.ssm_parameters["ErpSettingsParameter"].value)
     assert settings["dispatcherBatchSize"] == 4
+
+
+def test_erp_accounts_reach_the_settings_parameter_as_accounts():
+    """GIVEN ErpAccounts naming one more account THEN the ERP settings list it, and it parses."""
+    accounts = [{"name": "acme", "baseUrl": "https://acme.erp.example.com/api"}]
+    model = load_template(REAL_TEMPLATE, parameter_overrides={"ErpAccounts": json.dumps(accounts)})
+    value = model.ssm_parameters["ErpSettingsParameter"].value
+    assert ProviderSettings.model_validate_json(value).account_names == ("default", "acme")
 
 
 def test_staging_environment_scopes_names(model):
