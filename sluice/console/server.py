@@ -8,20 +8,13 @@ targets through its Content-Security-Policy.
 
 from __future__ import annotations
 
-import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sluice.console.api import ExecutionsApi
 from sluice.console.app import ConsoleApp, Response
 from sluice.console.layout import error_page
+from sluice.loopback import LOOPBACK, LoopbackHTTPServer, LoopbackService, QuietRequestHandler
 
-logger = logging.getLogger(__name__)
-
-LOOPBACK = "127.0.0.1"
 # A form carries at most a 256 KiB input, which form encoding can triple.
 MAX_FORM_BYTES = 1024 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -37,7 +30,7 @@ SECURITY_HEADERS = {
 }
 
 
-class ConsoleServer:
+class ConsoleServer(LoopbackService):
     """Serves the console for a Step Functions endpoint on loopback.
 
     Use it as a context manager, or call `start()` (which returns the URL) and `stop()`.
@@ -46,67 +39,22 @@ class ConsoleServer:
 
     def __init__(self, endpoint_url: str, *, region_name: str = "us-east-1", port: int = 0) -> None:
         app = ConsoleApp(ExecutionsApi.for_endpoint(endpoint_url, region_name))
-        self._http = _ConsoleHTTPServer((LOOPBACK, port), app)
-        self._thread = threading.Thread(
-            target=self._http.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"sluice-console-{self.port}",
-            daemon=True,
-        )
-
-    @property
-    def port(self) -> int:
-        """The TCP port the console listens on."""
-        return self._http.server_address[1]
-
-    @property
-    def url(self) -> str:
-        """The console's address, to open in a browser."""
-        return f"http://{LOOPBACK}:{self.port}"
-
-    def start(self) -> str:
-        """Start serving in a background thread; return the console's URL."""
-        self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._thread.is_alive():
-            self._http.shutdown()
-            self._thread.join()
-        self._http.server_close()
-
-    def __enter__(self) -> ConsoleServer:
-        """Start the console."""
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stop the console."""
-        self.stop()
+        super().__init__(_ConsoleHTTPServer(app, port=port), thread_name="sluice-console")
 
 
-class _ConsoleHTTPServer(ThreadingHTTPServer):
-    """A threading HTTP server that holds the console app."""
+class _ConsoleHTTPServer(LoopbackHTTPServer):
+    """A loopback HTTP server that holds the console app."""
 
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], app: ConsoleApp) -> None:
+    def __init__(self, app: ConsoleApp, *, port: int) -> None:
         self.app = app
-        super().__init__(address, _ConsoleRequestHandler)
+        super().__init__(_ConsoleRequestHandler, port=port)
 
     def own_hosts(self) -> set[str]:
         """The `Host` values that name this server."""
-        port = self.server_address[1]
-        return {f"{LOOPBACK}:{port}", f"localhost:{port}"}
+        return {f"{LOOPBACK}:{self.port}", f"localhost:{self.port}"}
 
 
-class _ConsoleRequestHandler(BaseHTTPRequestHandler):
+class _ConsoleRequestHandler(QuietRequestHandler):
     """Checks where a request comes from, hands it to the app and writes the answer."""
 
     server: _ConsoleHTTPServer
@@ -159,10 +107,6 @@ class _ConsoleRequestHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Log requests through `logging` at debug level instead of stderr."""
-        logger.debug("%s " + format, self.address_string(), *args)
 
 
 def _first_values(encoded: str) -> dict[str, str]:

@@ -23,8 +23,7 @@ import logging
 import secrets
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from sluice.clock import Clock, RealClock
@@ -42,6 +41,7 @@ from sluice.entrypoints.http_response import (
 from sluice.entrypoints.http_routes import Route, RouteTable
 from sluice.entrypoints.invoker import REQUEST_RESPONSE, Invoke, is_throttle
 from sluice.entrypoints.throttle import TokenBucket
+from sluice.loopback import KeepAliveRequestHandler, LoopbackHTTPServer, LoopbackService
 from sluice.timeouts import wait_for_work
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -78,8 +78,11 @@ def new_request_id() -> str:
     return base64.b64encode(secrets.token_bytes(11)).decode("ascii")
 
 
-class HttpApi:
-    """One HTTP API's `$default` stage served on 127.0.0.1."""
+class HttpApi(LoopbackService):
+    """One HTTP API's `$default` stage served on 127.0.0.1 (port 0 picks a free port).
+
+    Use it as a context manager, or call `start()` (which returns the base URL) and `stop()`.
+    """
 
     def __init__(
         self,
@@ -91,7 +94,6 @@ class HttpApi:
         account_id: str = DEFAULT_ACCOUNT_ID,
         region: str = DEFAULT_REGION,
         throttling: StageThrottling | None = None,
-        host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.routes = RouteTable(routes)
@@ -105,47 +107,11 @@ class HttpApi:
             for route in routes
             if throttling is not None
         }
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        """The base URL, e.g. `http://127.0.0.1:50123`."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> str:
-        """Serve in a background thread; returns the base URL."""
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
-                name=f"http-api-{self.api_id}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> HttpApi:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+        super().__init__(
+            LoopbackHTTPServer(_handler_for(self), port=port),
+            thread_name=f"http-api-{self.api_id}",
+            poll_interval=_SHUTDOWN_POLL_SECONDS,
+        )
 
     def handle(self, request: HttpRequest, request_id: str) -> HttpResponse:
         """Answer one request as API Gateway would."""
@@ -198,13 +164,9 @@ def _handler_for(api: HttpApi) -> type[BaseHTTPRequestHandler]:
     return _Handler
 
 
-class _ApiRequestHandler(BaseHTTPRequestHandler):
+class _ApiRequestHandler(KeepAliveRequestHandler):
     """Reads a request, hands it to the API, writes the answer."""
 
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes: with Nagle on, the body waits for the
-    # client's delayed ACK (about 40 ms a request).
-    disable_nagle_algorithm = True
     target: HttpApi
 
     def do_request(self) -> None:
@@ -275,7 +237,3 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Log requests at debug level instead of stderr."""
-        logger.debug(format, *args)

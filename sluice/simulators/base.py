@@ -21,10 +21,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
 from typing import Any, ClassVar
 
 from sluice.clock import Clock, RealClock
+from sluice.loopback import LoopbackService
 from sluice.simulators.faults import Fault
 from sluice.simulators.idempotency import (
     REPLAYED_HEADER,
@@ -54,7 +54,7 @@ class _Answer:
     latency_seconds: float = 0.0
 
 
-class Simulator(ABC):
+class Simulator(LoopbackService, ABC):
     """A provider API served over HTTP on 127.0.0.1 (port 0 picks a free port).
 
     Subclasses give their `routes()`, their `default_settings()` and `_reset_state()`.
@@ -90,13 +90,8 @@ class Simulator(ABC):
         self._state_lock = threading.RLock()
         self._reset_state()
         self._router = Router(self.routes())
-        self._http = SimulatorHTTPServer(self._exchange, port=port)
-        self._thread = threading.Thread(
-            target=self._http.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"sluice-{self.name}-simulator-{self._http.port}",
-            daemon=True,
-        )
+        http = SimulatorHTTPServer(self._exchange, port=port)
+        super().__init__(http, thread_name=f"sluice-{self.name}-simulator")
 
     @classmethod
     def default_settings(cls) -> SimulatorSettings:
@@ -113,40 +108,12 @@ class Simulator(ABC):
 
     # Life cycle
 
-    @property
-    def url(self) -> str:
-        """The base URL to give clients, e.g. `http://127.0.0.1:54321`."""
-        return f"http://{self._http.server_address[0]}:{self._http.port}"
-
-    def start(self) -> str:
-        """Start serving in a background thread; return the base URL."""
-        self._thread.start()
-        return self.url
-
     def stop(self) -> None:
         """Stop serving: end waits and sleeps, close connections, release the port."""
         self._stopping.set()
         self._resumed.set()
         self._idempotency.clear()
-        if self._thread.is_alive():
-            self._http.shutdown()
-            self._thread.join()
-        self._http.close_connections()
-        self._http.server_close()
-
-    def __enter__(self) -> Simulator:
-        """Start the simulator."""
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stop the simulator."""
-        self.stop()
+        super().stop()
 
     # Settings
 
