@@ -3,7 +3,9 @@
 The queue receives EventBridge `Step Functions Execution Status Change` events as they are,
 and CloudWatch alarm notifications wrapped in SNS's envelope. Each becomes one `Alert` with a
 key that names the occurrence (execution and redrive count, or alarm and state-change time),
-so a duplicate delivery has the same key as the first.
+so a duplicate delivery has the same key as the first. An alarm that goes to OK from
+INSUFFICIENT_DATA (a new alarm's first evaluation, on every deployment) was never firing, so it
+is not news: it is ignored, and only OK after ALARM is posted.
 https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
 """
@@ -22,6 +24,8 @@ from sluice_shared.ops.reruns import rerun_number
 STATUS_CHANGE = "Step Functions Execution Status Change"
 STOPPED_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
 ALARM_WORKFLOW = "alarms"
+ALARM_STATE = "ALARM"
+OK_STATE = "OK"
 # Status-change events carry no error for a timeout or a stop: name them as the history does.
 _DEFAULT_ERRORS = {"TIMED_OUT": "States.Timeout", "ABORTED": "ExecutionAborted"}
 
@@ -60,7 +64,8 @@ class Alert(BaseModel):
 
 
 def parse_alert(body: str) -> Alert | None:
-    """The alert a queue message carries; None for one to ignore (a Map run's child)."""
+    """The alert a queue message carries; None for one to ignore (a Map run's child, an
+    alarm's first OK)."""
     try:
         message = json.loads(body)
     except ValueError as error:
@@ -100,17 +105,19 @@ def _execution_alert(detail: dict[str, Any]) -> Alert | None:
     )
 
 
-def _alarm_alert(raw_message: str) -> Alert:
+def _alarm_alert(raw_message: str) -> Alert | None:
     try:
         alarm = json.loads(raw_message)
         name = alarm["AlarmName"]
     except (ValueError, KeyError, TypeError) as error:
         raise AlertUnreadable(f"not a CloudWatch alarm: {raw_message[:200]}") from error
     state = str(alarm.get("NewStateValue", ""))
+    if state == OK_STATE and alarm.get("OldStateValue", ALARM_STATE) != ALARM_STATE:
+        return None
     changed_at = str(alarm.get("StateChangeTime", ""))
     arn = str(alarm.get("AlarmArn", ""))
     return Alert(
-        kind=AlertKind.ALARM if state == "ALARM" else AlertKind.ALARM_OK,
+        kind=AlertKind.ALARM if state == ALARM_STATE else AlertKind.ALARM_OK,
         alert_key=f"alarm#{name}#{state}#{changed_at}",
         workflow=ALARM_WORKFLOW,
         subject=name,
