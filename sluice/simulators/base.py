@@ -8,6 +8,7 @@ All waiting goes through the injected clock, so a time scale compresses it.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hmac
 import itertools
@@ -17,7 +18,7 @@ import math
 import random
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +34,7 @@ from sluice.simulators.idempotency import (
     fingerprint,
 )
 from sluice.simulators.journal import Journal, Outcome, RecordedRequest
-from sluice.simulators.messages import Request, Response, error
+from sluice.simulators.messages import Request, Response, error, not_found
 from sluice.simulators.ratelimit import TokenBucket
 from sluice.simulators.routing import ResolvedRoute, Route, Router
 from sluice.simulators.settings import SimulatorSettings
@@ -233,6 +234,14 @@ class Simulator(LoopbackService, ABC):
         """A seeded random pick among `options`."""
         with self._rng_lock:
             return self._rng.choice(options)
+
+    @staticmethod
+    def stored(records: Mapping[str, Any], kind: str, record_id: str) -> Response:
+        """200 with a copy of `records[record_id]`, or the 404 saying no `kind` has that id."""
+        record = records.get(record_id)
+        if record is None:
+            return not_found(kind, record_id)
+        return Response(200, copy.deepcopy(record))
 
     # The pipeline
 

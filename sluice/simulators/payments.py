@@ -15,7 +15,7 @@ from typing import Any
 
 from sluice.clock import Clock
 from sluice.simulators.base import Simulator
-from sluice.simulators.messages import Request, Response, not_found
+from sluice.simulators.messages import Request, Response
 from sluice.simulators.records import IdSequence
 from sluice.simulators.routing import Route
 from sluice.simulators.settings import SimulatorSettings
@@ -101,7 +101,4 @@ class PaymentGatewaySimulator(Simulator):
 
     def _get_capture(self, request: Request) -> Response:
         """`GET /captures/{id}`."""
-        capture = self._captures.get(request.path_params["id"])
-        if capture is None:
-            return not_found("capture", request.path_params["id"])
-        return Response(200, copy.deepcopy(capture))
+        return self.stored(self._captures, "capture", request.path_params["id"])

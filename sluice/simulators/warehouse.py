@@ -20,7 +20,7 @@ from typing import Any
 
 from sluice.clock import Clock
 from sluice.simulators.base import Simulator
-from sluice.simulators.messages import Request, Response, not_found
+from sluice.simulators.messages import Request, Response
 from sluice.simulators.records import IdSequence
 from sluice.simulators.routing import Route
 from sluice.simulators.settings import SimulatorSettings
@@ -154,7 +154,4 @@ class WarehouseSimulator(Simulator):
 
     def _get_fulfilment(self, request: Request) -> Response:
         """`GET /fulfilments/{id}`."""
-        fulfilment = self._fulfilments.get(request.path_params["id"])
-        if fulfilment is None:
-            return not_found("fulfilment", request.path_params["id"])
-        return Response(200, copy.deepcopy(fulfilment))
+        return self.stored(self._fulfilments, "fulfilment", request.path_params["id"])
