@@ -8,7 +8,9 @@ Start-up order, each step using the previous one's endpoints:
    and its resources provisioned on moto (secrets get the simulators' keys);
 4. the Step Functions engine (SQLite store under `state_dir`) and its API server;
 5. the Lambda runtime with every function of the template, whose environment points boto3 at
-   moto and at the engine; SQS event source mappings; the HTTP APIs.
+   moto and at the engine; with `alarms`, the CloudWatch alarms (`sluice.alarms`), fed by the
+   queues, the engine's status changes and the EMF lines functions print; SQS event source
+   mappings; the HTTP APIs.
 Handler code sees plain boto3 and plain HTTP, exactly as in AWS.
 """
 
@@ -29,6 +31,7 @@ from aws_lambda_powertools.utilities import parameters
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
+from sluice.alarms import LocalAlarms
 from sluice.clock import Clock, RealClock, ScaledClock
 from sluice.cloud.function_logs import FunctionLogRouter
 from sluice.cloud.handler_clock import install_handler_clock
@@ -82,6 +85,7 @@ ROLE_ARN = "arn:aws:iam::{account}:role/sluice-local-{name}"
 # (`sluice`), the parent of these: without this they would print in the functions' format.
 LOCAL_CLOUD_LOGGER = "sluice"
 LOCAL_CLOUD_PACKAGES = (
+    "alarms",
     "cloud",
     "entrypoints",
     "event_sources",
@@ -108,6 +112,8 @@ class LocalCloud:
         self.mappings: dict[str, SqsEventSourceMapping] = {}
         self.events: EventRouter | None = None
         self.s3_events: S3NotificationRouter | None = None
+        self.alarms: LocalAlarms | None = None
+        self.function_logs: FunctionLogRouter | None = None
         self.moto_url = ""
         self.engine_url = ""
         self._stack = ExitStack()
@@ -150,6 +156,7 @@ class LocalCloud:
         provision(self.model, clients, self._secret_values(self.model))
         self._start_engine(self.model)
         self._start_functions(self.model)
+        self._start_alarms(self.model)
         self._deploy_state_machines(self.model)
         self._start_event_sources(self.model)
         self._start_event_routing(self.model)
@@ -265,13 +272,34 @@ class LocalCloud:
     def _start_functions(self, model: TemplateModel) -> None:
         assert self.runtime is not None
         _forget_warm_state(model)
-        if self._persistent:
-            router = FunctionLogRouter(self._state_path("logs")).install()
-            self._stack.callback(router.uninstall)
+        if self._persistent or self.settings.alarms:
+            log_dir = self._state_path("logs") if self._persistent else None
+            self.function_logs = FunctionLogRouter(log_dir).install()
+            self._stack.callback(self.function_logs.uninstall)
         for function in model.functions.values():
             self.runtime.deploy(self._function_config(function))
         layer_dirs = [layer.python_path for layer in model.layers.values()]
         self._stack.callback(install_handler_clock(self.clock, layer_dirs))
+
+    def _start_alarms(self, model: TemplateModel) -> None:
+        """Evaluate the template's alarms on this cloud's clock, if the settings ask for it."""
+        if not self.settings.alarms:
+            return
+        assert self.function_logs is not None
+        region = model.stack.region
+        alarms = LocalAlarms.from_template(
+            model,
+            self.clock,
+            sns_client=boto3.client("sns", endpoint_url=self.moto_url, region_name=region),
+            cloudwatch_client=boto3.client(
+                "cloudwatch", endpoint_url=self.moto_url, region_name=region
+            ),
+        )
+        self.function_logs.add_listener(alarms.emf)
+        self.on_status_change(alarms.executions)
+        alarms.start()
+        self._stack.callback(alarms.stop)
+        self.alarms = alarms
 
     def _function_config(self, function: FunctionSpec) -> FunctionConfig:
         assert self.model is not None

@@ -23,6 +23,9 @@ class CloudSettings:
     - `state_dir`: where executions (SQLite) and function logs live; None keeps the engine's
       store in memory and logs nowhere (tests).
     - `simulators`: the provider simulators' behaviour (latency, faults, caps).
+    - `alarms`: evaluate the template's CloudWatch alarms and publish their state changes to
+      SNS, as CloudWatch does (`sluice up` turns it on). Off by default, so tests that count
+      Slack messages hear only what they provoke; alarm tests turn it on.
     """
 
     template: Path = Path("template.yaml")
@@ -33,3 +36,4 @@ class CloudSettings:
     simulators: SimulatorsSettings = field(default_factory=SimulatorsSettings)
     account_concurrency: int = 1000
     seed: int = 0
+    alarms: bool = False
