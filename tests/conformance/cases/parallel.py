@@ -15,26 +15,23 @@ def _branch(name: str, state: dict) -> dict:
     return {"StartAt": name, "States": {name: state if terminal else {**state, "End": True}}}
 
 
+def _parallel(*branches: dict, then: dict | None = None, **fields: object) -> dict:
+    """A machine whose Parallel state `Both` runs `branches`; `then` adds states after it."""
+    both = {"Type": "Parallel", "Branches": list(branches), **fields, "End": True}
+    return {"StartAt": "Both", "States": {"Both": both, **(then or {})}}
+
+
 CASES = (
     Case(
         name="parallel_outputs_in_branch_order",
         doc=_PARALLEL,
-        definition={
-            "StartAt": "Both",
-            "States": {
-                "Both": {
-                    "Type": "Parallel",
-                    "Branches": [
-                        _branch("Double", {"Type": "Task", "Resource": function_arn("double")}),
-                        _branch("Name", {"Type": "Pass", "InputPath": "$.name"}),
-                        _branch("Hold", {"Type": "Wait", "Seconds": 3}),
-                    ],
-                    "ResultSelector": {"doubled.$": "$[0]", "name.$": "$[1]", "waited.$": "$[2]"},
-                    "ResultPath": "$.results",
-                    "End": True,
-                }
-            },
-        },
+        definition=_parallel(
+            _branch("Double", {"Type": "Task", "Resource": function_arn("double")}),
+            _branch("Name", {"Type": "Pass", "InputPath": "$.name"}),
+            _branch("Hold", {"Type": "Wait", "Seconds": 3}),
+            ResultSelector={"doubled.$": "$[0]", "name.$": "$[1]", "waited.$": "$[2]"},
+            ResultPath="$.results",
+        ),
         input={"n": 21, "name": "x"},
         lambdas={"double": computes(lambda event: event["n"] * 2)},
         expected=Expected(
@@ -49,19 +46,10 @@ CASES = (
     Case(
         name="parallel_branch_failure_fails_the_state_with_its_error",
         doc=_PARALLEL,
-        definition={
-            "StartAt": "Both",
-            "States": {
-                "Both": {
-                    "Type": "Parallel",
-                    "Branches": [
-                        _branch("Fine", {"Type": "Pass"}),
-                        _branch("Reject", {"Type": "Task", "Resource": function_arn("reject")}),
-                    ],
-                    "End": True,
-                }
-            },
-        },
+        definition=_parallel(
+            _branch("Fine", {"Type": "Pass"}),
+            _branch("Reject", {"Type": "Task", "Resource": function_arn("reject")}),
+        ),
         lambdas={"reject": raises("ProviderRejected", "no")},
         expected=Expected(
             status="FAILED",
@@ -72,45 +60,23 @@ CASES = (
     Case(
         name="parallel_branch_fail_state_caught_on_parallel",
         doc=_PARALLEL,
-        definition={
-            "StartAt": "Both",
-            "States": {
-                "Both": {
-                    "Type": "Parallel",
-                    "Branches": [
-                        _branch("Fine", {"Type": "Pass"}),
-                        _branch(
-                            "Break", {"Type": "Fail", "Error": "BranchBroke", "Cause": "by design"}
-                        ),
-                    ],
-                    "Catch": [
-                        {"ErrorEquals": ["BranchBroke"], "ResultPath": "$.err", "Next": "Caught"}
-                    ],
-                    "End": True,
-                },
-                "Caught": {"Type": "Pass", "End": True},
-            },
-        },
+        definition=_parallel(
+            _branch("Fine", {"Type": "Pass"}),
+            _branch("Break", {"Type": "Fail", "Error": "BranchBroke", "Cause": "by design"}),
+            Catch=[{"ErrorEquals": ["BranchBroke"], "ResultPath": "$.err", "Next": "Caught"}],
+            then={"Caught": {"Type": "Pass", "End": True}},
+        ),
         input={"id": 1},
         expected=Expected(output={"id": 1, "err": {"Error": "BranchBroke", "Cause": "by design"}}),
     ),
     Case(
         name="parallel_retry_reruns_every_branch",
         doc=_PARALLEL,
-        definition={
-            "StartAt": "Both",
-            "States": {
-                "Both": {
-                    "Type": "Parallel",
-                    "Branches": [
-                        _branch("Steady", {"Type": "Task", "Resource": function_arn("steady")}),
-                        _branch("Flaky", {"Type": "Task", "Resource": function_arn("flaky")}),
-                    ],
-                    "Retry": [{"ErrorEquals": ["ProviderUnavailable"], "IntervalSeconds": 5}],
-                    "End": True,
-                }
-            },
-        },
+        definition=_parallel(
+            _branch("Steady", {"Type": "Task", "Resource": function_arn("steady")}),
+            _branch("Flaky", {"Type": "Task", "Resource": function_arn("flaky")}),
+            Retry=[{"ErrorEquals": ["ProviderUnavailable"], "IntervalSeconds": 5}],
+        ),
         input={"v": 1},
         lambdas={
             "steady": computes(lambda event: "steady"),

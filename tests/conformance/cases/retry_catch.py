@@ -38,6 +38,16 @@ def _flaky(times: int, error: str = "ProviderUnavailable") -> dict:
     return {"work": fails_first(times, error, "try later", echo())}
 
 
+def _failed(error: str, message: str, **fields: object) -> Expected:
+    """The run FAILED with the function's `error` and its `message` as the cause."""
+    return Expected(status="FAILED", error=error, cause=LambdaErrorCause(error, message), **fields)
+
+
+def _caught(error: str, message: str) -> dict:
+    """The error output a Catch passes on for the function's `error` and `message`."""
+    return {"Error": error, "Cause": LambdaErrorCause(error, message)}
+
+
 CASES = (
     Case(
         name="retry_defaults_then_success",
@@ -54,12 +64,8 @@ CASES = (
             retry=[{"ErrorEquals": ["ProviderUnavailable"], "IntervalSeconds": 3, "MaxAttempts": 2}]
         ),
         lambdas=_flaky(5),
-        expected=Expected(
-            status="FAILED",
-            error="ProviderUnavailable",
-            cause=LambdaErrorCause("ProviderUnavailable", "try later"),
-            calls={"work": 3},
-            waited_seconds=3 + 6,
+        expected=_failed(
+            "ProviderUnavailable", "try later", calls={"work": 3}, waited_seconds=3 + 6
         ),
     ),
     Case(
@@ -105,13 +111,7 @@ CASES = (
         doc=_ERRORS,
         definition=_task(retry=[{"ErrorEquals": ["ProviderUnavailable"], "MaxAttempts": 0}]),
         lambdas=_flaky(1),
-        expected=Expected(
-            status="FAILED",
-            error="ProviderUnavailable",
-            cause=LambdaErrorCause("ProviderUnavailable", "try later"),
-            calls={"work": 1},
-            waited_seconds=0,
-        ),
+        expected=_failed("ProviderUnavailable", "try later", calls={"work": 1}, waited_seconds=0),
     ),
     Case(
         name="retry_first_matching_retrier_applies",
@@ -124,13 +124,7 @@ CASES = (
             ]
         ),
         lambdas=_flaky(3),
-        expected=Expected(
-            status="FAILED",
-            error="ProviderUnavailable",
-            cause=LambdaErrorCause("ProviderUnavailable", "try later"),
-            calls={"work": 2},
-            waited_seconds=7,
-        ),
+        expected=_failed("ProviderUnavailable", "try later", calls={"work": 2}, waited_seconds=7),
     ),
     Case(
         name="retry_states_task_failed_matches_function_errors",
@@ -146,12 +140,7 @@ CASES = (
         definition=_task(catch=[{"ErrorEquals": ["ProviderRejected"], "Next": "Caught"}]),
         input={"id": 5},
         lambdas={"work": raises("ProviderRejected", "bad sku")},
-        expected=Expected(
-            output={
-                "Error": "ProviderRejected",
-                "Cause": LambdaErrorCause("ProviderRejected", "bad sku"),
-            }
-        ),
+        expected=Expected(output=_caught("ProviderRejected", "bad sku")),
     ),
     Case(
         name="catch_result_path_keeps_input",
@@ -164,10 +153,7 @@ CASES = (
         expected=Expected(
             output={
                 "id": 6,
-                "error": {
-                    "Error": "ProviderRejected",
-                    "Cause": LambdaErrorCause("ProviderRejected", "bad sku"),
-                },
+                "error": _caught("ProviderRejected", "bad sku"),
             }
         ),
     ),
@@ -186,10 +172,7 @@ CASES = (
         expected=Expected(
             output={
                 "id": 7,
-                "err": {
-                    "Error": "ProviderUnavailable",
-                    "Cause": LambdaErrorCause("ProviderUnavailable", "try later"),
-                },
+                "err": _caught("ProviderUnavailable", "try later"),
             },
             calls={"work": 3},
             waited_seconds=1 + 2,
@@ -203,12 +186,7 @@ CASES = (
             catch=[{"ErrorEquals": ["ProviderRejected"], "Next": "Caught"}],
         ),
         lambdas={"work": raises("OrderInvalid", "no lines")},
-        expected=Expected(
-            status="FAILED",
-            error="OrderInvalid",
-            cause=LambdaErrorCause("OrderInvalid", "no lines"),
-            calls={"work": 1},
-        ),
+        expected=_failed("OrderInvalid", "no lines", calls={"work": 1}),
     ),
     Case(
         name="states_all_does_not_catch_states_runtime",

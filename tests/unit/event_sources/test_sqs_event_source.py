@@ -3,6 +3,8 @@
 import hashlib
 import json
 
+import pytest
+
 from sluice.event_sources import REPORT_BATCH_ITEM_FAILURES, SqsEventSourceConfig
 from tests.unit.event_sources.support import (
     consumer,
@@ -131,12 +133,19 @@ def test_given_no_report_batch_item_failures_then_a_returned_failure_list_is_ign
     assert mapping.metrics().failed_messages == 0
 
 
-def test_given_a_function_error_then_the_whole_batch_comes_back(
-    sqs, runtime, probe, mapping_factory
+@pytest.mark.parametrize(
+    "failing_action",
+    [
+        pytest.param("raise", id="function-error"),
+        pytest.param("bad-id", id="empty-item-identifier"),
+    ],
+)
+def test_given_a_failure_not_naming_a_message_then_the_whole_batch_comes_back(
+    sqs, runtime, probe, mapping_factory, failing_action
 ):
     queue = make_queue(sqs, visibility_timeout=20, max_receive_count=1)
     runtime.deploy(consumer("consumer"))
-    send(sqs, queue["url"], [{"action": "ok"}, {"action": "raise"}])
+    send(sqs, queue["url"], [{"action": "ok"}, {"action": failing_action}])
     config = SqsEventSourceConfig(
         "consumer", queue["arn"], batch_size=2, function_response_types=PARTIAL
     )
@@ -148,24 +157,6 @@ def test_given_a_function_error_then_the_whole_batch_comes_back(
     assert probe.notes("consumer:batches") == ["2"]
     assert mapping.metrics().deleted == 0
     assert mapping.metrics().failed_batches == 1
-
-
-def test_given_an_empty_item_identifier_then_the_whole_batch_comes_back(
-    sqs, runtime, probe, mapping_factory
-):
-    queue = make_queue(sqs, visibility_timeout=20, max_receive_count=1)
-    runtime.deploy(consumer("consumer"))
-    send(sqs, queue["url"], [{"action": "ok"}, {"action": "bad-id"}])
-    config = SqsEventSourceConfig(
-        "consumer", queue["arn"], batch_size=2, function_response_types=PARTIAL
-    )
-    mapping = mapping_factory(config)
-
-    mapping.start()
-
-    assert eventually(lambda: len(dlq_bodies(sqs, queue["dlq_url"])) == 2)
-    assert probe.notes("consumer:batches") == ["2"]
-    assert mapping.metrics().deleted == 0
 
 
 def test_given_a_disabled_mapping_then_nothing_is_read_until_it_is_enabled(
