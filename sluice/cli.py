@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="bring the local cloud up until interrupted")
     _cloud_arguments(up, default_scale=1.0)
     up.add_argument("--console-port", type=int, default=0, help="the console's port (0: any)")
+    up.add_argument(
+        "--no-alarms", action="store_true", help="do not evaluate the CloudWatch alarms"
+    )
     up.set_defaults(command=_up)
 
     run = commands.add_parser("run", help="the main job: order traffic, then a report")
@@ -163,6 +166,7 @@ def _up(args: argparse.Namespace) -> int:
         parameter_overrides=_overrides(args.parameter),
         time_scale=args.time_scale,
         state_dir=args.state_dir,
+        alarms=not args.no_alarms,
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
