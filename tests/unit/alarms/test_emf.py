@@ -5,8 +5,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
+    AmazonCloudWatchEMFProvider,
+)
 
 from sluice.alarms import EmfMetrics, MetricKey, MetricStore, parse_emf
 from sluice.clock import VirtualClock
@@ -18,15 +20,19 @@ SILENT = MetricKey.of("Sluice", "SilentIntegrations", {"service": "sluice", "env
 
 @pytest.fixture
 def powertools_line(capsys) -> str:
-    """GIVEN the line Powertools prints for SilentIntegrations = 2 (as the silence check does)."""
-    metrics = Metrics(namespace="Sluice", service="sluice")
-    metrics.set_default_dimensions(environment="dev")
-    metrics.add_metric(name="SilentIntegrations", unit=MetricUnit.Count, value=2)
-    try:
-        metrics.flush_metrics()
-    finally:
-        metrics.clear_metrics()
-        metrics.clear_default_dimensions()
+    """GIVEN the line Powertools prints for SilentIntegrations = 2 (as the silence check does).
+
+    A provider of its own: `Metrics` instances share their metrics and dimensions.
+    """
+    provider = AmazonCloudWatchEMFProvider(
+        metric_set={},
+        dimension_set={},
+        namespace="Sluice",
+        service="sluice",
+        default_dimensions={"environment": "dev"},
+    )
+    provider.add_metric(name="SilentIntegrations", unit=MetricUnit.Count, value=2)
+    provider.flush_metrics()
     [line] = capsys.readouterr().out.splitlines()
     return line
 
