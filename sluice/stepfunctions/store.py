@@ -6,6 +6,7 @@ that other processes can read while this one writes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -62,10 +63,10 @@ CREATE TABLE IF NOT EXISTS map_runs (
 CREATE INDEX IF NOT EXISTS map_runs_by_execution ON map_runs (execution_arn);
 """
 
-_EXECUTION_COLUMNS = (
-    "arn, state_machine_arn, name, status, input, start_date, definition, role_arn, output, "
-    "error, cause, stop_date, redrive_count, redrive_date, map_run_arn, parent_arn, trace_header"
-)
+# The executions table has a column per ExecutionRecord field, with the same name.
+_EXECUTION_FIELDS = tuple(field.name for field in dataclasses.fields(ExecutionRecord))
+_EXECUTION_COLUMNS = ", ".join(_EXECUTION_FIELDS)
+_EXECUTION_DATES = frozenset({"start_date", "stop_date", "redrive_date"})
 _UPDATABLE_EXECUTION_FIELDS = frozenset(
     {"status", "output", "error", "cause", "stop_date", "redrive_count", "redrive_date"}
 )
@@ -171,7 +172,7 @@ class Store:
         with self._transaction() as db:
             db.execute(
                 f"INSERT INTO executions ({_EXECUTION_COLUMNS}) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"VALUES ({','.join('?' * len(_EXECUTION_FIELDS))})",
                 _execution_row(record),
             )
             _insert_events(db, record.arn, events)
@@ -388,46 +389,14 @@ def _checkpoint(execution_arn: str, row: tuple[Any, ...]) -> ScopeCheckpoint:
 
 
 def _execution_row(record: ExecutionRecord) -> tuple[Any, ...]:
-    return (
-        record.arn,
-        record.state_machine_arn,
-        record.name,
-        record.status,
-        record.input,
-        _ts(record.start_date),
-        record.definition,
-        record.role_arn,
-        record.output,
-        record.error,
-        record.cause,
-        _ts(record.stop_date),
-        record.redrive_count,
-        _ts(record.redrive_date),
-        record.map_run_arn,
-        record.parent_arn,
-        record.trace_header,
-    )
+    values = ((name, getattr(record, name)) for name in _EXECUTION_FIELDS)
+    return tuple(_ts(value) if name in _EXECUTION_DATES else value for name, value in values)
 
 
 def _execution(row: tuple[Any, ...]) -> ExecutionRecord:
+    values = zip(_EXECUTION_FIELDS, row, strict=True)
     return ExecutionRecord(
-        arn=row[0],
-        state_machine_arn=row[1],
-        name=row[2],
-        status=row[3],
-        input=row[4],
-        start_date=_required_dt(row[5]),
-        definition=row[6],
-        role_arn=row[7],
-        output=row[8],
-        error=row[9],
-        cause=row[10],
-        stop_date=_dt(row[11]),
-        redrive_count=row[12],
-        redrive_date=_dt(row[13]),
-        map_run_arn=row[14],
-        parent_arn=row[15],
-        trace_header=row[16],
+        **{name: _dt(value) if name in _EXECUTION_DATES else value for name, value in values}
     )
 
 
