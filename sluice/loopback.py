@@ -12,7 +12,6 @@ import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Self
 
 logger = logging.getLogger(__name__)
@@ -142,11 +141,6 @@ class LoopbackService:
         self.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stop serving."""
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop serving, whether or not the block raised."""
         self.stop()
