@@ -35,6 +35,7 @@ from sluice.alarms import LocalAlarms
 from sluice.clock import Clock, RealClock, ScaledClock
 from sluice.cloud.function_logs import FunctionLogRouter
 from sluice.cloud.handler_clock import install_handler_clock
+from sluice.cloud.moto_speedups import install_moto_speedups
 from sluice.cloud.settings import CloudSettings
 from sluice.entrypoints import (
     EventRouter,
@@ -184,6 +185,7 @@ class LocalCloud:
         logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
 
     def _start_moto(self) -> None:
+        install_moto_speedups()
         server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)
