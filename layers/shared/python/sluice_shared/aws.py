@@ -6,7 +6,10 @@ import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
 
-_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
+# On Lambda one invocation at a time uses a client; the local cloud runs many handlers in one
+# process on these shared clients, where botocore's 10 pooled connections would be too few
+# (each extra request opened and dropped a connection).
+_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
 
 
 @functools.cache
