@@ -37,6 +37,7 @@ STOREFRONT_DISPATCHER_CONCURRENCY = "STOREFRONT_DISPATCHER_CONCURRENCY"
 SLACK_WEBHOOK_URL_SECRET_NAME = "SLACK_WEBHOOK_URL_SECRET_NAME"
 ALERTS_TABLE_NAME = "ALERTS_TABLE_NAME"
 ALERT_DIGEST_THRESHOLD = "ALERT_DIGEST_THRESHOLD"
+DISPATCH_POISON_DELAY_SECONDS = "DISPATCH_POISON_DELAY_SECONDS"
 
 DEFAULT_ENVIRONMENT = "dev"
 # The Step Functions execution input limit: a bigger body could never start a workflow.
@@ -46,6 +47,9 @@ DEFAULT_MAX_WEBHOOK_BYTES = 262_144
 DEFAULT_MAX_BILLING_ATTEMPTS = 3
 # Alerts in one notifier batch above which they are posted as one digest message.
 DEFAULT_ALERT_DIGEST_THRESHOLD = 5
+# How long the dispatcher hides a poison message before its next receive: with
+# maxReceiveCount 10 it reaches the DLQ in about 5 minutes.
+DEFAULT_DISPATCH_POISON_DELAY_SECONDS = 30
 
 
 class SettingMissing(RuntimeError):
@@ -259,3 +263,11 @@ def alert_digest_threshold(value: int | None = None) -> int:
         return value
     from_env = os.environ.get(ALERT_DIGEST_THRESHOLD, "")
     return int(from_env) if from_env else DEFAULT_ALERT_DIGEST_THRESHOLD
+
+
+def dispatch_poison_delay_seconds(value: int | None = None) -> int:
+    """How long the dispatcher hides a poison message before SQS may deliver it again."""
+    if value is not None:
+        return value
+    from_env = os.environ.get(DISPATCH_POISON_DELAY_SECONDS, "")
+    return int(from_env) if from_env else DEFAULT_DISPATCH_POISON_DELAY_SECONDS

@@ -35,6 +35,16 @@ class OnceRunner:
         self._client = client
         self._context = context
 
+    @property
+    def table_name(self) -> str:
+        """The idempotency table's name."""
+        return self._table_name
+
+    @property
+    def client(self) -> BaseClient:
+        """The DynamoDB client it reaches the table with."""
+        return self._client
+
     def run(self, request: RequestEnvelope, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """`work()`'s result: computed on the first delivery, the saved one on a duplicate.
 
