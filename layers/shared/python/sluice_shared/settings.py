@@ -35,6 +35,9 @@ STOREFRONT_API_KEY_SECRET_NAME = "STOREFRONT_API_KEY_SECRET_NAME"
 STOREFRONT_RATE_LIMIT_PER_SECOND = "STOREFRONT_RATE_LIMIT_PER_SECOND"
 STOREFRONT_DISPATCHER_CONCURRENCY = "STOREFRONT_DISPATCHER_CONCURRENCY"
 SLACK_WEBHOOK_URL_SECRET_NAME = "SLACK_WEBHOOK_URL_SECRET_NAME"
+SLACK_BOT_TOKEN_SECRET_NAME = "SLACK_BOT_TOKEN_SECRET_NAME"
+SLACK_CHANNEL_ID = "SLACK_CHANNEL_ID"
+SLACK_API_BASE_URL = "SLACK_API_BASE_URL"
 ALERTS_TABLE_NAME = "ALERTS_TABLE_NAME"
 ALERT_DIGEST_THRESHOLD = "ALERT_DIGEST_THRESHOLD"
 DISPATCH_POISON_DELAY_SECONDS = "DISPATCH_POISON_DELAY_SECONDS"
@@ -47,6 +50,7 @@ DEFAULT_MAX_WEBHOOK_BYTES = 262_144
 DEFAULT_MAX_BILLING_ATTEMPTS = 3
 # Alerts in one notifier batch above which they are posted as one digest message.
 DEFAULT_ALERT_DIGEST_THRESHOLD = 5
+DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api"
 # How long the dispatcher hides a poison message before its next receive: with
 # maxReceiveCount 10 it reaches the DLQ in about 5 minutes.
 DEFAULT_DISPATCH_POISON_DELAY_SECONDS = 30
@@ -250,6 +254,21 @@ def storefront_dispatcher_concurrency(value: int | None = None) -> int:
 def slack_webhook_url_secret_name(value: str | None = None) -> str:
     """Secrets Manager name of the Slack incoming-webhook URL alerts are posted to."""
     return required(SLACK_WEBHOOK_URL_SECRET_NAME, value)
+
+
+def slack_bot_token_secret_name(value: str | None = None) -> str:
+    """Secrets Manager name of the Slack bot token ("" when alerts go to the webhook)."""
+    return value if value is not None else os.environ.get(SLACK_BOT_TOKEN_SECRET_NAME, "")
+
+
+def slack_channel_id(value: str | None = None) -> str:
+    """ID of the channel the bot token posts alerts to (Web API mode)."""
+    return required(SLACK_CHANNEL_ID, value)
+
+
+def slack_api_base_url(value: str | None = None) -> str:
+    """Base URL of Slack's Web API (the local cloud points it at its Slack simulator)."""
+    return value or os.environ.get(SLACK_API_BASE_URL) or DEFAULT_SLACK_API_BASE_URL
 
 
 def alerts_table_name(value: str | None = None) -> str:
