@@ -9,20 +9,26 @@ timeout; here init simply gets the larger of the two.
 
 The caller waits on the injected clock through `sluice.timeouts.wait_for_work`: under a
 ScaledClock a limit also allows for the handler's real compute, which a time scale does not
-speed up (see that module). When a limit passes first, the invocation's answer is
-Lambda's timeout error at once, and the thread is interrupted by raising `HandlerTimedOut` in it
-(`PyThreadState_SetAsyncExc`), again every `INTERRUPT_INTERVAL` real seconds while it is still
-running user code. The exception derives from BaseException so an `except Exception` in the
-handler does not swallow it. It is delivered only when the thread runs Python bytecode: a
-thread blocked in C (a long `time.sleep`, a socket read without a timeout) stops when that call
-returns. The concurrency slot is given back (`on_stopped`) only when the thread has really left
-the user code, so a runaway handler keeps its slot, as a Lambda instance that has not been torn
-down yet would.
+speed up (see that module). When a limit passes first, the invocation's answer is Lambda's
+timeout error at once, and the thread is stopped by raising `HandlerTimedOut` in it
+(`PyThreadState_SetAsyncExc`). The exception derives from BaseException so an `except
+Exception` in the handler does not swallow it. It is delivered only when the thread runs Python
+bytecode: a thread blocked in C (a long `time.sleep`, a socket read without a timeout) stops
+when that call returns. The concurrency slot is given back (`on_stopped`) only when the thread
+has really left the user code, so a runaway handler keeps its slot, as a Lambda instance that
+has not been torn down yet would.
+
+On Lambda a timeout ends the whole process; here the process (and its other invocations) lives
+on, so the exception must not land where stopping leaves shared state broken: between
+`logging.Handler.acquire()` and its `try`, a handler lock would stay taken and every later
+log call in the process would hang (seen under load: every handler stuck on one lock). So an
+interrupt is sent only when none of the thread's frames is in such code (`safepoints`), tried
+every `INTERRUPT_INTERVAL` until it is sent, and sent again only if the thread is still in the
+handler `REINTERRUPT_INTERVAL` later (a handler that swallowed it, or was blocked in C).
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import threading
 from collections.abc import Callable
@@ -30,9 +36,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sluice.clock import Clock
+from sluice.lambda_runtime.safepoints import interrupt_at_safepoint
 from sluice.timeouts import wait_for_work
 
 INTERRUPT_INTERVAL = 0.05
+REINTERRUPT_INTERVAL = 1.0
 INTERRUPT_ATTEMPTS = 200
 
 _RUNNING = "running"
@@ -92,8 +100,10 @@ class Execution:
             if self._state == _DONE:
                 return self._outcome
             self._state = _TIMED_OUT
-            self._interrupt()
-        threading.Thread(target=self._keep_interrupting, name="lambda-reaper", daemon=True).start()
+            sent = self._interrupt()
+        threading.Thread(
+            target=self._keep_interrupting, args=(sent,), name="lambda-reaper", daemon=True
+        ).start()
         return None
 
     def _run(self) -> None:
@@ -131,26 +141,25 @@ class Execution:
             except HandlerTimedOut:
                 continue
 
-    def _keep_interrupting(self) -> None:
+    def _keep_interrupting(self, sent: bool) -> None:
         for _ in range(INTERRUPT_ATTEMPTS):
-            if self._stopped.wait(INTERRUPT_INTERVAL):
+            if self._stopped.wait(REINTERRUPT_INTERVAL if sent else INTERRUPT_INTERVAL):
                 return
             with self._lock:
-                if self._in_handler:
-                    self._interrupt()
+                sent = self._interrupt()
         logger.warning(
             "%s is still running after its timeout; its concurrency slot stays taken until it "
             "returns",
             self._thread.name,
         )
 
-    def _interrupt(self) -> None:
-        """Raise HandlerTimedOut in the thread (called with the lock held, while in user code)."""
+    def _interrupt(self) -> bool:
+        """Raise HandlerTimedOut in the thread if it is in user code at a safe point (called
+        with the lock held); whether it was sent."""
         thread_id = self._thread.ident
-        if thread_id is not None and self._in_handler:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(thread_id), ctypes.py_object(HandlerTimedOut)
-            )
+        if thread_id is None or not self._in_handler:
+            return False
+        return interrupt_at_safepoint(thread_id, Execution._run.__code__, HandlerTimedOut)
 
 
 def _checkpoint() -> None:
