@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 import requests
 
-from sluice_shared.notifications.slack import SAFETY_MARGIN_SECONDS, SlackWebhook
+from sluice_shared.notifications.posting import SAFETY_MARGIN_SECONDS
+from sluice_shared.notifications.slack import SlackWebhook
 
 URL = "https://hooks.slack.test/services/T/B/secret"
 

@@ -5,7 +5,9 @@ from sluice_shared.notifications.causes import readable_cause
 from sluice_shared.notifications.ledger import AlertLedger, AlertStatus
 from sluice_shared.notifications.lookups import FailureLookup, PastFailure
 from sluice_shared.notifications.notifier import Notifier
-from sluice_shared.notifications.slack import PostOutcome, SlackWebhook
+from sluice_shared.notifications.posting import PostMark, PostOutcome, SlackPoster
+from sluice_shared.notifications.slack import SlackWebhook
+from sluice_shared.notifications.slack_api import SlackWebApi
 
 __all__ = [
     "Alert",
@@ -16,7 +18,10 @@ __all__ = [
     "FailureLookup",
     "Notifier",
     "PastFailure",
+    "PostMark",
     "PostOutcome",
+    "SlackPoster",
+    "SlackWebApi",
     "SlackWebhook",
     "parse_alert",
     "readable_cause",

@@ -79,6 +79,11 @@ def parse_alert(body: str) -> Alert | None:
     raise AlertUnreadable(f"neither a status change nor an SNS notification: {body[:200]}")
 
 
+def execution_alert_key(execution_arn: str, redrive_count: int, kind: AlertKind) -> str:
+    """The key of an execution's alert: one failure (or resolution) per run of it."""
+    return f"{execution_arn}#r{redrive_count}#{kind}"
+
+
 def _execution_alert(detail: dict[str, Any]) -> Alert | None:
     # A distributed Map's child executions belong to `stateMachine:<name>/<map run>`: the
     # parent execution fails with them and is the one alerted.
@@ -90,7 +95,7 @@ def _execution_alert(detail: dict[str, Any]) -> Alert | None:
     arn = detail["executionArn"]
     return Alert(
         kind=kind,
-        alert_key=f"{arn}#r{redrive_count}#{kind}",
+        alert_key=execution_alert_key(arn, redrive_count, kind),
         workflow=workflow_name(detail["stateMachineArn"]),
         subject=business_key_of(detail),
         status=status,

@@ -24,6 +24,7 @@ class PastFailure:
     failed_state: str
     error: str
     recorded_at: str
+    redrive_count: int = 0
 
 
 class FailureLookup:
@@ -76,6 +77,7 @@ class FailureLookup:
             failed_state=_text(latest, "failedState"),
             error=_text(latest, "error"),
             recorded_at=_text(latest, "recordedAt"),
+            redrive_count=int(_text(latest, "redriveCount") or 0),
         )
 
 

@@ -157,6 +157,18 @@ def digest_message(alerts: Sequence[Alert]) -> Message:
     return {"text": f"{title}: {summary}", "blocks": blocks}
 
 
+def may_repeat(message: Message) -> Message:
+    """`message` with a note that an earlier attempt to post it may have reached the channel
+    (an incoming webhook cannot be asked: its post is not recorded when the notifier ends
+    between the post and the record)."""
+    note = (
+        "Posted again: an earlier attempt was interrupted and may have reached this channel. "
+        "If this alert is already here, ignore this copy."
+    )
+    blocks = [*message.get("blocks", []), _context(note)]
+    return {**message, "text": f"{message['text']} ({note})", "blocks": blocks}
+
+
 def escape(text: str) -> str:
     """Text with the three characters Slack's mrkdwn reserves escaped."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
