@@ -14,9 +14,9 @@ Like Slack:
 - Web API errors are HTTP 200 with `{"ok": false, "error"}`: `not_authed`, `invalid_auth`,
   `channel_not_found`, `no_text`, `invalid_cursor`, `invalid_arguments`, `thread_not_found`
   (a reply to no message of the channel: stricter than Slack, so a wrong `thread_ts` shows).
-- Over the rate limit (one request a second by default) every call gets 429 with
-  `Retry-After`. Slack keeps one limit per method and channel; one bucket for all is stricter
-  and the notifier reads history only to recover an interrupted post.
+- Posting (webhooks and `chat.postMessage` share the channel) is held to the settings' rate
+  limit, one message a second by default; reading (`conversations.*`) to Slack's Tier 3, 50
+  a minute with bursts. Over either, 429 with `Retry-After`.
 Every message gets a `ts` unique in the simulator; `messages`, `thread` and `threads` show
 what reached the channels.
 https://api.slack.com/methods/chat.postMessage https://api.slack.com/methods/conversations.history
@@ -31,11 +31,14 @@ from typing import Any
 from sluice.clock import Clock
 from sluice.simulators.base import Simulator
 from sluice.simulators.messages import Request, Response
+from sluice.simulators.ratelimit import TokenBucket
 from sluice.simulators.routing import Route
 from sluice.simulators.settings import RateLimit, SimulatorSettings
 
 DEFAULT_WEBHOOK_PATH = "/services/T0000SLUICE/B0000LOCAL/localwebhooksecret"
 DEFAULT_RATE_LIMIT = RateLimit(per_second=1.0, burst=1)
+# Slack's Tier 3 (conversations.history and .replies for an internal app): 50+ a minute.
+READ_RATE_LIMIT = RateLimit(per_second=50 / 60, burst=20)
 DEFAULT_BOT_TOKEN = "xoxb-0000-sluice-local-bot-token"
 # The channel incoming webhooks post to, and the one the bot is a member of.
 DEFAULT_CHANNEL = "C0SLUICEOPS"
@@ -63,8 +66,20 @@ class SlackSimulator(Simulator):
 
     @classmethod
     def default_settings(cls) -> SimulatorSettings:
-        """No bearer auth on webhooks, one request per second."""
+        """No bearer auth on webhooks, one message per second."""
         return SimulatorSettings(rate_limit=DEFAULT_RATE_LIMIT)
+
+    def _make_bucket(self, settings: SimulatorSettings) -> TokenBucket | None:
+        """The settings' rate limit is the posting limit, kept by the posting methods (reads
+        have their own), so no bucket for every request."""
+        limit = settings.rate_limit
+        self._post_bucket = None if limit is None else TokenBucket(limit, self.clock)
+        return None
+
+    def _over_limit(self, bucket: TokenBucket | None) -> Response | None:
+        """429 with the seconds until `bucket` has a token, or None when the call may go."""
+        wait = None if bucket is None else bucket.take()
+        return None if wait is None else self._throttle(max(wait, 1.0))
 
     def routes(self) -> Sequence[Route]:
         """The incoming-webhook endpoint and the Web API methods."""
@@ -79,6 +94,7 @@ class SlackSimulator(Simulator):
         """No messages."""
         self._messages: list[dict[str, Any]] = []
         self._last_ts = 0.0
+        self._read_bucket = TokenBucket(READ_RATE_LIMIT, self.clock)
 
     @property
     def webhook_url(self) -> str:
@@ -124,6 +140,9 @@ class SlackSimulator(Simulator):
             return Response(400, "invalid_payload")
         if not body.get("text") and not body.get("blocks"):
             return Response(400, "no_text")
+        throttled = self._over_limit(self._post_bucket)
+        if throttled is not None:
+            return throttled
         self._store(DEFAULT_CHANNEL, body, via="webhook", hook=request.path_params["hook"])
         return Response(200, "ok")
 
@@ -131,7 +150,7 @@ class SlackSimulator(Simulator):
 
     def _chat_post_message(self, request: Request) -> Response:
         """Post to a channel the bot is in, as a reply when `thread_ts` names a message."""
-        refused = self._unauthorised(request)
+        refused = self._unauthorised(request) or self._over_limit(self._post_bucket)
         if refused is not None:
             return refused
         body = request.body
@@ -151,7 +170,11 @@ class SlackSimulator(Simulator):
 
     def _conversations_history(self, request: Request) -> Response:
         """A channel's top-level messages in the window, newest first."""
-        refused = self._unauthorised(request) or self._unknown_channel(request)
+        refused = (
+            self._unauthorised(request)
+            or self._over_limit(self._read_bucket)
+            or self._unknown_channel(request)
+        )
         if refused is not None:
             return refused
         channel = request.query["channel"]
@@ -166,7 +189,11 @@ class SlackSimulator(Simulator):
 
     def _conversations_replies(self, request: Request) -> Response:
         """A thread: its parent, then its replies in the window, oldest first."""
-        refused = self._unauthorised(request) or self._unknown_channel(request)
+        refused = (
+            self._unauthorised(request)
+            or self._over_limit(self._read_bucket)
+            or self._unknown_channel(request)
+        )
         if refused is not None:
             return refused
         channel, ts = request.query["channel"], request.query.get("ts", "")

@@ -2,7 +2,7 @@
 
 import requests
 
-from sluice.simulators.slack import DEFAULT_BOT_TOKEN, DEFAULT_CHANNEL
+from sluice.simulators.slack import DEFAULT_BOT_TOKEN, DEFAULT_CHANNEL, READ_RATE_LIMIT
 from tests.unit.simulators.helpers import TIMEOUT
 
 
@@ -185,3 +185,26 @@ def test_replies_read_a_thread_parent_first(slack):
 
     assert [m["text"] for m in thread["messages"]] == ["p", "a", "b"]
     assert unknown == {"ok": False, "error": "thread_not_found"}
+
+
+def test_reading_has_its_own_limit_apart_from_posting(slack):
+    """GIVEN the posting limit used up WHEN history is read THEN it is answered, until the
+    read limit's burst is used up too (429 with Retry-After)."""
+    headers = {"Authorization": f"Bearer {DEFAULT_BOT_TOKEN}"}
+    post = {"channel": DEFAULT_CHANNEL, "text": "x"}
+    for _ in range(2):
+        requests.post(
+            f"{slack.api_url}/chat.postMessage", json=post, headers=headers, timeout=TIMEOUT
+        )
+    query = {"channel": DEFAULT_CHANNEL}
+
+    reads = [
+        requests.get(
+            f"{slack.api_url}/conversations.history", params=query, headers=headers, timeout=TIMEOUT
+        )
+        for _ in range(READ_RATE_LIMIT.burst + 1)
+    ]
+
+    assert [r.status for r in slack.requests("POST", "/api/chat.postMessage")] == [200, 429]
+    assert {read.status_code for read in reads[:-1]} == {200}
+    assert reads[-1].status_code == 429 and int(reads[-1].headers["Retry-After"]) >= 1
