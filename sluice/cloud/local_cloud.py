@@ -81,6 +81,11 @@ WEBHOOK_SECRET_PARAMETERS = {
     "WarehouseWebhookSecretName": "warehouse",
 }
 SLACK_WEBHOOK_SECRET_PARAMETER = "SlackWebhookUrlSecretName"
+# The notifier's Web API mode: the bot token secret gets the simulator's token when the
+# template names one; the API base URL and the channel point at the simulator.
+SLACK_BOT_TOKEN_SECRET_PARAMETER = "SlackBotTokenSecretName"
+SLACK_API_BASE_URL_PARAMETER = "SlackApiBaseUrl"
+SLACK_CHANNEL_PARAMETER = "SlackChannelId"
 ROLE_ARN = "arn:aws:iam::{account}:role/sluice-local-{name}"
 # The local cloud's own loggers. Functions' Powertools loggers are named after the service
 # (`sluice`), the parent of these: without this they would print in the functions' format.
@@ -206,13 +211,20 @@ class LocalCloud:
         )
 
     def _provider_parameters(self, template: Path) -> dict[str, str]:
-        """`<Provider>BaseUrl` for every simulated provider the template has a parameter for."""
+        """`<Provider>BaseUrl` for every simulated provider the template has a parameter for,
+        and Slack's Web API URL and channel (used when a bot token secret is named)."""
         declared = load_template(template, config_env=None).parameters
-        return {
+        parameters = {
             f"{prefix}BaseUrl": self.simulators.urls[name]
             for name, prefix in PROVIDER_PARAMETER_PREFIXES.items()
             if f"{prefix}BaseUrl" in declared
         }
+        slack = {
+            SLACK_API_BASE_URL_PARAMETER: self.simulators.slack.api_url,
+            SLACK_CHANNEL_PARAMETER: self.simulators.slack.channels[0],
+        }
+        parameters.update({name: value for name, value in slack.items() if name in declared})
+        return parameters
 
     def _secret_values(self, model: TemplateModel) -> dict[str, str]:
         """Local values for the secrets the template references by name."""
@@ -233,6 +245,9 @@ class LocalCloud:
         slack = model.parameters.get(SLACK_WEBHOOK_SECRET_PARAMETER)
         if slack is not None:
             values[str(slack)] = self.simulators.slack_webhook_url
+        bot_token = model.parameters.get(SLACK_BOT_TOKEN_SECRET_PARAMETER)
+        if bot_token:
+            values[str(bot_token)] = self.simulators.slack.bot_token
         return values
 
     def _enter_process_environment(self) -> None:
