@@ -3,6 +3,7 @@
 import threading
 
 from sluice_shared.dispatch.heartbeat import heartbeats
+from tests.fixtures.logs import capture_logs
 
 
 def test_given_a_gone_workflow_when_a_beat_says_so_then_no_more_beats_are_sent():
@@ -22,6 +23,8 @@ def test_given_a_gone_workflow_when_a_beat_says_so_then_no_more_beats_are_sent()
 
 
 def test_given_a_failing_beat_when_the_call_goes_on_then_the_next_beat_is_tried():
+    """The failure reaches the function's JSON log through the shared logger."""
+    logs = capture_logs()
     attempts = []
     second = threading.Event()
 
@@ -34,6 +37,9 @@ def test_given_a_failing_beat_when_the_call_goes_on_then_the_next_beat_is_tried(
 
     with heartbeats(beat, interval_seconds=0.001):
         assert second.wait(timeout=5)
+    [failure] = [line for line in logs.lines() if line["message"].startswith("heartbeat failed")]
+    assert failure["level"] == "ERROR"
+    assert "step functions unreachable" in failure["exception"]
 
 
 def test_given_a_short_call_when_it_ends_before_the_interval_then_no_beat_is_sent():

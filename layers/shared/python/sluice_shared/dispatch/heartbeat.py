@@ -2,11 +2,10 @@
 
 import contextlib
 import contextvars
-import logging
 import threading
 from collections.abc import Callable, Iterator
 
-logger = logging.getLogger(__name__)
+from sluice_shared.observability import get_logger
 
 
 @contextlib.contextmanager
@@ -24,7 +23,7 @@ def heartbeats(beat: Callable[[], bool], interval_seconds: float) -> Iterator[No
                 if not beat():
                     return
             except Exception:
-                logger.exception("heartbeat failed; trying again at the next interval")
+                get_logger().exception("heartbeat failed; trying again at the next interval")
 
     # The beats run in the caller's context (as asyncio.to_thread would), not an empty one.
     in_context = contextvars.copy_context()
