@@ -9,13 +9,17 @@ function log (see `FunctionLog`) says how each receive of a message ended.
 - answered: a waiting workflow (a small state machine on `sqs:sendMessage.waitForTaskToken`)
   gets SendTaskSuccess with the result, or SendTaskFailure with the error's name;
 - poison: a message that can never succeed and has no task token reaches the DLQ after the
-  queue's maxReceiveCount receives, its reason logged at each one; nothing else is lost.
+  queue's maxReceiveCount receives, its reason logged at each one, the ERP asked only once for
+  the one it rejects; nothing else is lost.
 
-Time: the dispatcher reports a poison message as a batch item failure and leaves its
-visibility alone, so it comes back only when the queue's VisibilityTimeout (720 s) has passed:
-its 10 receives (maxReceiveCount) take 10 x 720 s = 2 hours before it reaches the DLQ. The
-module runs at TIME_SCALE 200 to fit those 2 hours in 36 s; the poison scenario runs last, so
-the 429 scenario's throttle cannot turn one of its receives into a deferral.
+Time: the dispatcher hides a poison message for its poison delay (30 s by default), not the
+queue's VisibilityTimeout (720 s), so its 10 receives (maxReceiveCount) take about 5 minutes
+of clock time, where ten visibility timeouts would take 2 hours. The longest wait left is the
+copy received while its twin is in progress, a transient failure that comes back after one
+visibility timeout: TIME_SCALE 25 fits it in 29 s and the poison in about 12 s, while the
+dispatcher's 120 s function timeout still lasts 4.8 real seconds on a loaded machine. The
+poison scenario runs last, so the 429 scenario's throttle cannot turn one of its receives into
+a deferral.
 """
 
 from __future__ import annotations
@@ -35,10 +39,11 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from sluice.cloud.local_cloud import LocalCloud
 from sluice.simulators import ErpSimulator
+from sluice_shared.settings import DEFAULT_DISPATCH_POISON_DELAY_SECONDS
 from tests.fixtures.events import load_event
 from tests.workflows.support import event_types, eventually, running_cloud
 
-TIME_SCALE = 200
+TIME_SCALE = 25
 DISPATCHER = "ErpDispatcherFunction"
 # The shared layer's Powertools logger is named after POWERTOOLS_SERVICE_NAME (template Globals).
 SERVICE_LOGGER = "sluice"
@@ -53,7 +58,10 @@ MAX_RECEIVE_COUNT = 10
 RETRY_AFTER = 120
 # Real seconds to wait for work that takes no clock time (plus the clock time it needs).
 PATIENCE = 15.0
-POISON_TIMEOUT = MAX_RECEIVE_COUNT * VISIBILITY_TIMEOUT / TIME_SCALE + 30.0
+# How long the dispatcher hides a poison message (the template leaves the default), in clock
+# seconds. The poison bound is 42 real seconds: ten visibility timeouts would take 288.
+POISON_DELAY = DEFAULT_DISPATCH_POISON_DELAY_SECONDS
+POISON_TIMEOUT = MAX_RECEIVE_COUNT * POISON_DELAY / TIME_SCALE + 30.0
 CALLBACK_MACHINE = "sluice-dev-dispatch-callback-test"
 TASK_EVENTS = {"TaskSubmitted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"}
 COMPANIONS = 5
@@ -455,7 +463,8 @@ class Poisoned:
 @pytest.fixture(scope="module")
 def poisoned(erp_requests: ErpRequests) -> Poisoned:
     """A body that is no envelope and a request the ERP rejects (no task token), among valid
-    requests; waits (bounded) until both poison messages are on the DLQ."""
+    requests; waits (bounded, well under ten visibility timeouts) until both poison messages
+    are on the DLQ."""
     customer = erp_requests.new_customer()
     malformed_body = load_event("dispatcher/malformed-body.json")["Records"][0]["body"]
     rejected_body = json.dumps(record_order("CUS-MISSING", 8))
@@ -490,18 +499,20 @@ def test_given_poison_then_each_receive_up_to_max_receive_count_logs_the_reason(
         assert [line["receiveCount"] for line in lines] == list(range(1, MAX_RECEIVE_COUNT + 1))
         assert {line["errorType"] for line in lines} == {error_type}
         assert all(line["level"] == "ERROR" and line["reason"] for line in lines)
-    malformed = erp_requests.log_lines(poisoned.malformed, POISON_LINE)[0]
-    assert malformed["reason"].startswith("invalid request envelope")
-    rejected = erp_requests.log_lines(poisoned.rejected, POISON_LINE)[0]
-    assert "CUS-MISSING" in rejected["reason"] and "HTTP 404" in rejected["reason"]
+        assert {line["visibleAgainInSeconds"] for line in lines} == {POISON_DELAY}
+    malformed = erp_requests.log_lines(poisoned.malformed, POISON_LINE)
+    assert all(line["reason"].startswith("invalid request envelope") for line in malformed)
+    rejected = erp_requests.log_lines(poisoned.rejected, POISON_LINE)
+    assert all("CUS-MISSING" in line["reason"] for line in rejected)
+    assert all("HTTP 404" in line["reason"] for line in rejected)
 
 
-def test_given_poison_then_the_erp_was_asked_once_per_receive_of_the_rejected_one(
-    poisoned, erp_requests
-):
-    """Nothing remembers a permanent rejection: each receive asks the ERP again."""
+def test_given_poison_then_the_erp_was_asked_once_for_the_rejected_one(poisoned, erp_requests):
+    """The first receive's rejection is remembered: the later receives do not ask again."""
     statuses = [post.status for post in erp_requests.posts("CUS-MISSING")]
-    assert statuses == [404] * MAX_RECEIVE_COUNT
+    assert statuses == [404]
+    later = erp_requests.log_lines(poisoned.rejected, POISON_LINE)[1:]
+    assert [line.get("rejectedAtReceive") for line in later] == [1] * (MAX_RECEIVE_COUNT - 1)
 
 
 def test_given_poison_then_the_valid_requests_beside_it_were_each_done_once(poisoned, erp_requests):

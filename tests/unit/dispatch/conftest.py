@@ -1,7 +1,8 @@
 """Fixtures for the dispatcher tests: mocked tables and queue, a fake ERP, a dispatcher."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import pytest
@@ -27,13 +28,15 @@ __all__ = ["provider_server"]
 
 @dataclass
 class DispatchWorld:
-    """Everything a dispatcher test touches."""
+    """Everything a dispatcher test touches; `dispatcher_with(**changes)` builds another one
+    with some constructor arguments changed."""
 
     dispatcher: Dispatcher
     queue: RequestQueue
     erp: FakeProvider
     stepfunctions: FakeStepFunctions
     governor_table: GovernorTable
+    dispatcher_with: Callable[..., Dispatcher]
 
 
 @pytest.fixture(autouse=True)
@@ -72,15 +75,21 @@ def world(mocked_aws: GovernorTable, provider_server: FakeProvider) -> DispatchW
 
     queue = RequestQueue()
     stepfunctions = FakeStepFunctions()
-    dispatcher = Dispatcher(
-        registry=default_registry(),
-        client_for=client_for,
-        callbacks=TaskCallbacks(stepfunctions),
-        deferrer=MessageDeferrer(queue.client),
-        once=OnceRunner(IDEMPOTENCY_TABLE_NAME, boto3.client("dynamodb"), FakeLambdaContext()),
-        heartbeat_seconds=0.005,
+    parts: dict[str, Any] = {
+        "registry": default_registry(),
+        "client_for": client_for,
+        "callbacks": TaskCallbacks(stepfunctions),
+        "deferrer": MessageDeferrer(queue.client),
+        "once": OnceRunner(IDEMPOTENCY_TABLE_NAME, boto3.client("dynamodb"), FakeLambdaContext()),
+        "heartbeat_seconds": 0.005,
+    }
+
+    def dispatcher_with(**changes: Any) -> Dispatcher:
+        return Dispatcher(**{**parts, **changes})
+
+    return DispatchWorld(
+        dispatcher_with(), queue, provider_server, stepfunctions, mocked_aws, dispatcher_with
     )
-    return DispatchWorld(dispatcher, queue, provider_server, stepfunctions, mocked_aws)
 
 
 @pytest.fixture

@@ -21,10 +21,19 @@ def envelope(event_file: str = "dispatcher/record-order.json", **changes: Any) -
 
 
 class RequestQueue:
-    """A mocked request queue; messages are received as Lambda would pass them on."""
+    """A mocked request queue; messages are received as Lambda would pass them on.
+
+    `visibility_changes` lists the VisibilityTimeout of every ChangeMessageVisibility made
+    through `client` (the dispatcher's), oldest first.
+    """
 
     def __init__(self, name: str = REQUEST_QUEUE_NAME) -> None:
         self.client = boto3.client("sqs")
+        self.visibility_changes: list[int] = []
+        self.client.meta.events.register(
+            "provide-client-params.sqs.ChangeMessageVisibility", self._record_visibility_change
+        )
+        self._own_client = boto3.client("sqs")
         # Visibility 0: a record the dispatcher leaves alone is visible again at once, so a
         # receive shows exactly the messages it did not defer.
         self.url = self.client.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "0"})[
@@ -55,10 +64,21 @@ class RequestQueue:
             received += messages
         return {"Records": [self._record(message) for message in received]}
 
+    def show_again(self, event: dict[str, Any]) -> None:
+        """Make the event's messages visible at once, as if the time they were hidden passed."""
+        for record in event["Records"]:
+            self._own_client.change_message_visibility(
+                QueueUrl=self.url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+            )
+
     def visible_bodies(self) -> list[dict[str, Any]]:
         """The bodies of the messages a receive returns right now."""
         answer = self.client.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10)
         return [json.loads(message["Body"]) for message in answer.get("Messages", [])]
+
+    def _record_visibility_change(self, params: dict[str, Any], **_: Any) -> None:
+        """botocore hook: note the visibility timeout a ChangeMessageVisibility asks for."""
+        self.visibility_changes.append(params["VisibilityTimeout"])
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:
         """One SQS event record."""

@@ -5,7 +5,6 @@ import threading
 import time
 
 from sluice_shared.governor import integration_key
-from tests.fixtures.logs import capture_logs
 from tests.fixtures.provider_server import ScriptedResponse
 from tests.unit.dispatch.support import envelope
 
@@ -114,44 +113,3 @@ def test_given_a_429_when_the_next_batch_comes_then_the_governor_defers_it_witho
     assert len(world.erp.requests_to("POST", RECORD_ORDER_PATH)) == 1
     state = world.governor_table.read_state(integration_key("erp", "default"))
     assert state.consecutive_errors == 1
-
-
-def test_given_a_malformed_body_when_dispatched_then_it_stays_as_poison_with_the_reason_logged(
-    world,
-):
-    """The reason reaches the function's JSON log (stdout), not only a Python logger."""
-    logs = capture_logs()
-    world.queue.send('{"provider": "erp", "operation": ')
-    event = world.queue.receive_event(1)
-    result = world.dispatcher.process_batch(event)
-    [poison] = [line for line in logs.lines() if line["message"].startswith("poison message")]
-    assert failed_ids(result.response) == [event["Records"][0]["messageId"]]
-    assert result.outcomes == {"poison": 1}
-    assert poison["level"] == "ERROR"
-    assert poison["messageId"] == event["Records"][0]["messageId"]
-    assert poison["receiveCount"] == 1
-    assert poison["errorType"] == "RequestInvalid"
-    assert "invalid request envelope" in poison["reason"]
-
-
-def test_given_an_unknown_operation_without_a_token_when_dispatched_then_it_is_poison(world):
-    world.queue.send(envelope("dispatcher/unknown-operation.json"))
-    result = world.dispatcher.process_batch(world.queue.receive_event(1))
-    assert result.outcomes == {"poison": 1}
-    assert world.erp.requests == []
-
-
-def test_given_a_rejected_request_without_a_token_when_dispatched_then_it_is_poison(world):
-    world.erp.script("POST", RECORD_ORDER_PATH, ScriptedResponse(422, {"message": "no such"}))
-    world.queue.send(envelope())
-    result = world.dispatcher.process_batch(world.queue.receive_event(1))
-    assert result.outcomes == {"poison": 1}
-
-
-def test_given_an_invalid_payload_when_dispatched_then_it_is_poison_and_the_erp_is_not_called(
-    world,
-):
-    world.queue.send(envelope(payload={"customerId": "cus-881"}))
-    result = world.dispatcher.process_batch(world.queue.receive_event(1))
-    assert result.outcomes == {"poison": 1}
-    assert world.erp.requests == []

@@ -9,6 +9,9 @@ a throttle from a failure. So the wait also grows with the receive count (30 s, 
 push a message into the DLQ within a minute. With maxReceiveCount 5 a message survives
 about 15 minutes of throttling before the DLQ (redrive it from there); 10 allow about
 8 hours. The governor's backoff keeps most requests from being throttled in the first place.
+
+The dispatcher hides poison messages the same way, for its short poison delay instead, so
+they reach the DLQ within minutes rather than after maxReceiveCount visibility timeouts.
 https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
 """
 

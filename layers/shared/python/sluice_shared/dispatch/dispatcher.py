@@ -8,10 +8,22 @@ Each record ends in one of these ways:
   deleted.
 - deferred: throttled (429 / Retry-After, or the governor's backoff); the message's
   visibility is set to the wait and it stays on the queue.
-- poison: a permanent failure without a task token; logged with the message id and receive
-  count and left on the queue, so it reaches the DLQ after maxReceiveCount.
+- poison: a permanent failure without a task token; logged with the message id, receive
+  count and reason, hidden for a short delay and left on the queue, so SQS's redrive policy
+  moves it to the DLQ after maxReceiveCount receives (see below).
 - retried: a transient failure (5xx, timeout, a duplicate still in progress); the message
   comes back after the queue's visibility timeout.
+
+Poison: SQS's redrive policy stays the only way to the DLQ (nothing deletes or re-sends a
+poison message, so its receive count and enqueue time are SQS's own). A batch item failure
+alone would bring it back only after the queue's VisibilityTimeout (720 s: 2 hours for 10
+receives, the DLQ alarm as late), so its visibility is set to `poison_delay_seconds`
+(`DISPATCH_POISON_DELAY_SECONDS`, default 30 s: about 5 minutes for 10 receives). When that
+fails, the message still comes back, after the visibility timeout. A provider's permanent
+rejection is also remembered per message (rejections.py): the later receives of that message
+are poison again without calling the provider, so the provider sees it once, not
+maxReceiveCount times. A malformed envelope, an unknown operation or account cost no call and
+are simply checked again.
 
 Concurrency: Powertools' `BatchProcessor` handles records one after another, so the batch
 goes through its `AsyncBatchProcessor`, whose async record handler hands each record to a
@@ -32,14 +44,21 @@ from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
+from sluice_shared import settings
 from sluice_shared.dispatch.callbacks import TaskCallbacks
-from sluice_shared.dispatch.deferral import MessageDeferrer, deferral_seconds
+from sluice_shared.dispatch.deferral import (
+    MAX_VISIBILITY_SECONDS,
+    MessageDeferrer,
+    deferral_seconds,
+)
 from sluice_shared.dispatch.envelope import RequestEnvelope, parse_envelope, task_token_in
 from sluice_shared.dispatch.errors import MessageDeferred, PoisonMessage, RequestInvalid
 from sluice_shared.dispatch.heartbeat import heartbeats
 from sluice_shared.dispatch.idempotency import OnceRunner
 from sluice_shared.dispatch.registry import Operation, OperationRegistry
+from sluice_shared.dispatch.rejections import Rejection, RejectionMemory
 from sluice_shared.observability import get_logger
 from sluice_shared.providers.client import ProviderClient
 from sluice_shared.providers.errors import ProviderRejected, ProviderThrottled
@@ -51,6 +70,7 @@ DEFERRED = "deferred"
 POISON = "poison"
 RETRIED = "retried"
 DEFAULT_HEARTBEAT_SECONDS = 60.0
+POISON_LINE = "poison message: it reaches the DLQ after maxReceiveCount"
 
 ClientFor = Callable[[str, str | None], ProviderClient]
 """The client of a provider's account, by provider and account name (None: the default).
@@ -68,7 +88,12 @@ class BatchResult:
 
 
 class Dispatcher:
-    """Performs the request envelopes of a provider's request queue."""
+    """Performs the request envelopes of a provider's request queue.
+
+    `poison_delay_seconds` (default: the `DISPATCH_POISON_DELAY_SECONDS` setting) is how long a
+    poison message stays hidden before its next receive; `rejections` (default: kept in
+    `once`'s idempotency table) remembers the messages a provider rejected for good.
+    """
 
     def __init__(
         self,
@@ -79,13 +104,22 @@ class Dispatcher:
         deferrer: MessageDeferrer,
         once: OnceRunner,
         heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
+        poison_delay_seconds: int | None = None,
+        rejections: RejectionMemory | None = None,
     ) -> None:
+        poison_delay = settings.dispatch_poison_delay_seconds(poison_delay_seconds)
+        if not 0 <= poison_delay <= MAX_VISIBILITY_SECONDS:
+            raise ValueError(
+                f"the poison delay must be 0 to {MAX_VISIBILITY_SECONDS} s, not {poison_delay}"
+            )
         self._registry = registry
         self._client_for = client_for
         self._callbacks = callbacks
         self._deferrer = deferrer
         self._once = once
         self._heartbeat_seconds = heartbeat_seconds
+        self._poison_delay_seconds = poison_delay
+        self._rejections = rejections or RejectionMemory(once.table_name, once.client)
 
     def process_batch(
         self, event: dict[str, Any], context: LambdaContext | None = None
@@ -135,10 +169,15 @@ class Dispatcher:
             request = parse_envelope(body)
             operation = self._registry.find(request.provider, request.operation)
         except RequestInvalid as error:
-            return self._reject(error, task_token_in(body), log)
+            return self._reject(error, task_token_in(body), record, log)
         log.update(businessKey=request.business_key, operation=request.operation)
         if request.account is not None:
             log.update(account=request.account)
+        if request.task_token is None:
+            rejected = self._rejections.recall(record.message_id, log["receiveCount"])
+            if rejected is not None:
+                log.update(rejectedAtReceive=rejected.receive_count)
+                raise self._leave_for_dlq(record, rejected.error_type, rejected.reason, log)
         try:
             result = self._perform(request, operation)
         except ProviderThrottled as error:
@@ -147,8 +186,12 @@ class Dispatcher:
             raise MessageDeferred(
                 f"{type(error).__name__}: {error}; visible again in {seconds} s"
             ) from error
-        except (ProviderRejected, RequestInvalid) as error:
-            return self._reject(error, request.task_token, log)
+        except ProviderRejected as error:
+            if request.task_token is None:
+                self._remember(record, error, log)
+            return self._reject(error, request.task_token, record, log)
+        except RequestInvalid as error:
+            return self._reject(error, request.task_token, record, log)
         if request.task_token and not self._callbacks.succeed(request.task_token, result):
             return WORKFLOW_GONE
         get_logger().info("request done", extra=log)
@@ -167,15 +210,13 @@ class Dispatcher:
 
         return self._once.run(request, work)
 
-    def _reject(self, error: Exception, task_token: str | None, log: dict[str, Any]) -> str:
+    def _reject(
+        self, error: Exception, task_token: str | None, record: SQSRecord, log: dict[str, Any]
+    ) -> str:
         """A permanent failure: tell the waiting workflow, or leave the message for the DLQ."""
         reason = str(error)
         if task_token is None:
-            get_logger().error(
-                "poison message: it reaches the DLQ after maxReceiveCount",
-                extra={**log, "errorType": type(error).__name__, "reason": reason},
-            )
-            raise PoisonMessage(f"{type(error).__name__}: {reason}") from error
+            raise self._leave_for_dlq(record, type(error).__name__, reason, log) from error
         if not self._callbacks.fail(task_token, type(error).__name__, reason):
             return WORKFLOW_GONE
         get_logger().warning(
@@ -183,6 +224,39 @@ class Dispatcher:
             extra={**log, "errorType": type(error).__name__, "reason": reason},
         )
         return ANSWERED
+
+    def _leave_for_dlq(
+        self, record: SQSRecord, error_type: str, reason: str, log: dict[str, Any]
+    ) -> PoisonMessage:
+        """Log a poison message's reason and hide it briefly; the error that keeps it queued."""
+        get_logger().error(
+            POISON_LINE,
+            extra={
+                **log,
+                "errorType": error_type,
+                "reason": reason,
+                "visibleAgainInSeconds": self._poison_delay_seconds,
+            },
+        )
+        try:
+            self._deferrer.defer(record, self._poison_delay_seconds)
+        except (BotoCoreError, ClientError) as error:
+            get_logger().warning(
+                "could not hide the poison message; it comes back after the visibility timeout",
+                extra={**log, "errorType": type(error).__name__, "reason": str(error)},
+            )
+        return PoisonMessage(f"{error_type}: {reason}")
+
+    def _remember(self, record: SQSRecord, error: ProviderRejected, log: dict[str, Any]) -> None:
+        """Remember the provider's rejection of this message; its later receives need no call."""
+        rejection = Rejection(log["receiveCount"], type(error).__name__, str(error))
+        try:
+            self._rejections.remember(record.message_id, rejection)
+        except (BotoCoreError, ClientError) as failure:
+            get_logger().warning(
+                "rejection not remembered; the next receive asks the provider again",
+                extra={**log, "errorType": type(failure).__name__, "reason": str(failure)},
+            )
 
 
 def _record_log(record: SQSRecord) -> dict[str, Any]:

@@ -26,4 +26,8 @@ class MessageDeferred(RecordNotDone):
 
 
 class PoisonMessage(RecordNotDone):
-    """A permanent failure with nobody to tell: left to reach the DLQ via maxReceiveCount."""
+    """A permanent failure with nobody to tell: left to reach the DLQ via maxReceiveCount.
+
+    The message is hidden for the dispatcher's short poison delay, not the queue's
+    visibility timeout, so its receives run out (and the DLQ alarm fires) within minutes.
+    """
