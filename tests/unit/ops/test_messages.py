@@ -96,3 +96,25 @@ def test_a_digest_counts_by_workflow_and_error_and_lists_a_few_keys():
     assert "orders · `ProviderUnavailable`: 10" in text
     assert "and 30 more" in text
     assert all(a.kind is AlertKind.FAILURE for a in alerts)
+
+
+def test_an_inventory_failure_names_its_snapshot_file_and_run():
+    run = "inventory-0123456789abcdef0123456789abcdef"
+    machine = "arn:aws:states:us-east-1:123456789012:stateMachine:sluice-dev-inventory"
+    snapshot = {"businessKey": run, "bucket": "sluice-dev-inventory", "key": "incoming/a.csv"}
+    failed = alert(
+        stateMachineArn=machine,
+        executionArn=machine.replace(":stateMachine:", ":execution:") + f":{run}",
+        name=run,
+        input=json.dumps(snapshot),
+        error="SnapshotRejected",
+        cause="20 of 40 rows rejected",
+    )
+
+    message = failure_message(failed, "ValidateSnapshot")
+
+    assert message["text"].startswith("Inventory file incoming/a.csv failed at ValidateSnapshot")
+    fields = [field["text"] for field in message["blocks"][1]["fields"]]
+    assert "*Inventory file*\n`s3://sluice-dev-inventory/incoming/a.csv`" in fields
+    assert f"*Run*\n`{run}`" in fields
+    assert "*Workflow*\ninventory" in fields

@@ -3,7 +3,9 @@
 The queue receives EventBridge `Step Functions Execution Status Change` events as they are,
 and CloudWatch alarm notifications wrapped in SNS's envelope. Each becomes one `Alert` with a
 key that names the occurrence (execution and redrive count, or alarm and state-change time),
-so a duplicate delivery has the same key as the first. An alarm that goes to OK from
+so a duplicate delivery has the same key as the first. An inventory run's key is a digest of
+its snapshot; the alert also names the file (`s3://bucket/key`, from the execution's input),
+which is what staff know it by. An alarm that goes to OK from
 INSUFFICIENT_DATA (a new alarm's first evaluation, on every deployment) was never firing, so it
 is not news: it is ignored, and only OK after ALARM is posted.
 https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
@@ -61,6 +63,8 @@ class Alert(BaseModel):
     rerun: int | None = None
     alarm_description: str = ""
     metric_name: str = ""
+    # The S3 object an inventory run reads (`s3://bucket/key`), when its input names one.
+    snapshot_file: str = ""
 
 
 def parse_alert(body: str) -> Alert | None:
@@ -107,7 +111,22 @@ def _execution_alert(detail: dict[str, Any]) -> Alert | None:
         execution_name=detail["name"],
         redrive_count=redrive_count,
         rerun=rerun_number(detail["name"]),
+        snapshot_file=_snapshot_file(detail.get("input")),
     )
+
+
+def _snapshot_file(raw_input: str | None) -> str:
+    """`s3://bucket/key` when the execution's input names an S3 object (inventory runs)."""
+    try:
+        document = json.loads(raw_input or "")
+    except ValueError:
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    bucket, key = document.get("bucket"), document.get("key")
+    if isinstance(bucket, str) and isinstance(key, str) and bucket and key:
+        return f"s3://{bucket}/{key}"
+    return ""
 
 
 def _alarm_alert(raw_message: str) -> Alert | None:

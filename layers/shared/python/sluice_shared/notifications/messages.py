@@ -62,12 +62,15 @@ def failure_message(alert: Alert, failed_state: str) -> Message:
     """One failed, timed-out or stopped execution."""
     subject = _SUBJECTS.get(alert.workflow, "Item")
     verb = {"TIMED_OUT": "timed out", "ABORTED": "was stopped"}.get(alert.status, "failed")
-    title = f"{subject} {alert.subject} {verb} at {failed_state}"
+    title = f"{subject} {_name(alert)} {verb} at {failed_state}"
     cause = readable_cause(alert.cause)
     redriven = _times(alert.redrive_count)
+    named = [(subject, f"`{alert.subject}`")]
+    if alert.snapshot_file:
+        named = [(subject, f"`{alert.snapshot_file}`"), ("Run", f"`{alert.subject}`")]
     fields = [
         ("Workflow", alert.workflow),
-        (subject, f"`{alert.subject}`"),
+        *named,
         ("Failed step", failed_state),
         ("Error", f"`{alert.error}`"),
         ("Redriven", redriven),
@@ -93,7 +96,7 @@ def resolution_message(alert: Alert, resolved: PastFailure | None) -> Message:
         if alert.rerun is not None
         else f"redrive {alert.redrive_count}"
     )
-    title = f"Resolved: {subject.lower()} {alert.subject} succeeded after {how}"
+    title = f"Resolved: {subject.lower()} {_name(alert)} succeeded after {how}"
     if resolved is not None:
         was = (
             f"Earlier failure: `{resolved.error}` at {resolved.failed_state} "
@@ -180,6 +183,13 @@ def _digest_label(alert: Alert) -> str:
     if alert.kind is AlertKind.ALARM_OK:
         return f"{alert.error} OK"
     return alert.error
+
+
+def _name(alert: Alert) -> str:
+    """What staff know the alert's item by: the snapshot's object key, else its business key."""
+    if alert.snapshot_file:
+        return alert.snapshot_file.split("/", 3)[-1]
+    return alert.subject
 
 
 def _arn(alert: Alert) -> str:
