@@ -34,6 +34,9 @@ from pathlib import Path
 from types import CodeType, FrameType
 
 _NO_SWITCH_SECONDS = 1.0
+# One caller at a time: two interleaved callers could restore each other's raised interval
+# and leave the whole process switching threads once a second.
+_switching = threading.Lock()
 
 _UNSAFE_PREFIXES = tuple(
     str(Path(path).resolve())
@@ -88,16 +91,17 @@ def at_safepoint(frame: FrameType | None, base: CodeType) -> bool:
 def interrupt_at_safepoint(thread_id: int, base: CodeType, exception: type[BaseException]) -> bool:
     """Raise `exception` in thread `thread_id` if it runs `base` and, above it, is at a safe
     point; whether it was sent."""
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(_NO_SWITCH_SECONDS)
-    try:
-        if not at_safepoint(sys._current_frames().get(thread_id), base):
-            return False
-        return (
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                ctypes.c_ulong(thread_id), ctypes.py_object(exception)
+    with _switching:
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(_NO_SWITCH_SECONDS)
+        try:
+            if not at_safepoint(sys._current_frames().get(thread_id), base):
+                return False
+            return (
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(thread_id), ctypes.py_object(exception)
+                )
+                == 1
             )
-            == 1
-        )
-    finally:
-        sys.setswitchinterval(interval)
+        finally:
+            sys.setswitchinterval(interval)
