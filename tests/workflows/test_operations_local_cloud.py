@@ -11,10 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
 
-import boto3
 import pytest
 
 from sluice.cloud.local_cloud import LocalCloud
@@ -23,6 +20,13 @@ from sluice.simulators.settings import RateLimit
 from sluice_shared.keys import order_business_key
 from sluice_shared.models.orders import Order
 from sluice_shared.ops.reruns import rerun_name
+from tests.workflows.slack_alerts import (
+    ALERT_TIMEOUT,
+    NOTIFIER,
+    Alerts,
+    fail_while_throttled,
+    texts,
+)
 from tests.workflows.support import (
     OrdersDriver,
     business_key,
@@ -33,13 +37,7 @@ from tests.workflows.support import (
 
 # Waits pass ten times faster; the notifier's 60 s timeout leaves it 6 wall seconds.
 TIME_SCALE = 5
-# Six retries of a throttled Lambda: at most 2+4+8+16+32+60 s = 122 s, 12 s here.
-OUTAGE_TIMEOUT = 60.0
-ALERT_TIMEOUT = 30.0
 STORM_SIZE = 200
-NOTIFIER = "NotifySlackFunction"
-ALERTS_QUEUE = "AlertsQueue"
-ALERTS_TABLE = "AlertsTable"
 DIGEST_TITLE = re.compile(r"^(\d+) alerts at once \((\d+) failed executions\)")
 
 
@@ -50,70 +48,12 @@ def cloud() -> Iterator[LocalCloud]:
         yield local_cloud
 
 
-@dataclass
-class Alerts:
-    """What reached Slack, and the notifier's queue and ledger."""
-
-    cloud: LocalCloud
-
-    def __post_init__(self) -> None:
-        model = self.cloud.model
-        assert model is not None
-        region = model.stack.region
-        self._sqs = boto3.client("sqs", endpoint_url=self.cloud.moto_url, region_name=region)
-        self._dynamodb = boto3.client(
-            "dynamodb", endpoint_url=self.cloud.moto_url, region_name=region
-        )
-        self.queue_url = self._sqs.get_queue_url(QueueName=model.queues[ALERTS_QUEUE].name)[
-            "QueueUrl"
-        ]
-        self.table = model.tables[ALERTS_TABLE].name
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        """Every message the Slack simulator accepted."""
-        return self.cloud.simulators.slack.messages
-
-    def about(self, key: str) -> list[dict[str, Any]]:
-        """The accepted messages that name a business key."""
-        return [message for message in self.messages if key in json.dumps(message)]
-
-    def wait_for(self, key: str, count: int) -> list[dict[str, Any]]:
-        """Wait (bounded) until `count` messages name `key`; return them."""
-        arrived = eventually(lambda: len(self.about(key)) >= count, ALERT_TIMEOUT)
-        assert arrived, f"{count} Slack messages about {key} never came: {self.messages}"
-        return self.about(key)
-
-    def queue_depth(self) -> int:
-        """Alert messages waiting or being handled."""
-        attributes = self._sqs.get_queue_attributes(
-            QueueUrl=self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return sum(int(value) for value in attributes.values())
-
-    def drained(self, timeout: float = ALERT_TIMEOUT) -> None:
-        """Wait (bounded) until the notifier has handled every alert message."""
-        assert eventually(lambda: self.queue_depth() == 0, timeout), "alerts queue not drained"
-
-    def statuses(self) -> dict[str, str]:
-        """The ledger: alert key -> SENDING, PENDING or SENT."""
-        pages = self._dynamodb.get_paginator("scan").paginate(TableName=self.table)
-        return {
-            item["alertKey"]["S"]: item["status"]["S"] for page in pages for item in page["Items"]
-        }
-
-
 @pytest.fixture
 def alerts(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[Alerts]:
     """Slack as the notifier leaves it; drained before the next test resets the simulators."""
     watcher = Alerts(cloud)
     yield watcher
     watcher.drained()
-
-
-def texts(messages: list[dict[str, Any]]) -> str:
-    return json.dumps(messages, ensure_ascii=False)
 
 
 # One failure, one message
@@ -221,17 +161,9 @@ def start_invalid_order(orders: OrdersDriver) -> str:
 
 
 @pytest.fixture
-def failed_while_throttled(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[str]:
+def failed_while_throttled(cloud: LocalCloud, orders: OrdersDriver) -> str:
     """GIVEN ValidateOrder is throttled (reserved concurrency 0) until its retries end."""
-    assert cloud.runtime is not None
-    config = cloud.runtime.function(cloud.function_name("ValidateOrderFunction"))
-    cloud.runtime.deploy(replace(config, reserved_concurrency=0))
-    try:
-        arn = orders.accept(orders.webhooks.new_order())
-        assert orders.finish(arn, timeout=OUTAGE_TIMEOUT)["status"] == "FAILED"
-    finally:
-        cloud.runtime.deploy(config)
-    yield arn
+    return fail_while_throttled(cloud, orders)
 
 
 def test_a_transient_failure_is_alerted_with_redrive_as_the_remedy(alerts, failed_while_throttled):
