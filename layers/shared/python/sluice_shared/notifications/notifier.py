@@ -29,7 +29,9 @@ in a thread and can be read back (`slack_api`).
   took but does not show in `conversations.history` for minutes, which it does not do in
   practice; and an unreadable channel (missing `channels:history`), where the alert is posted
   with a note that it may repeat. An incoming webhook cannot be read back: there a post that
-  was not recorded is posted again, with that note, on the next delivery.
+  was not recorded is posted again on the next delivery, as a single message with that note
+  (or counted in a digest). A claimer outliving its claim cannot post late: the claim lasts
+  its remaining time plus 15 s, and Lambda ends it at its timeout.
 - **Storms become a digest.** A batch holding more than `ALERT_DIGEST_THRESHOLD` (5) new
   alerts is posted as one digest, counts by workflow and error plus a few business keys,
   instead of one message each. The batching window is what turns a storm (hundreds of
