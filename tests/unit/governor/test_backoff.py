@@ -210,3 +210,31 @@ def test_given_the_default_tolerance_when_errors_are_scattered_then_the_account_
             raise ProviderUnavailable("erp", "down", 503)
     with pytest.raises(ProviderBackoff), governor.call("erp", "acme"):
         pass
+
+
+def test_given_a_backoff_ended_when_callers_arrive_then_one_probes_and_the_rest_wait_for_it(
+    governor, clock
+):
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    clock.advance(1)
+    with governor.call(ERP, ACCOUNT):  # the probe, still running
+        assert refusal(governor).retry_after == TEST_CONFIG.probe_seconds
+    succeed_once(governor)  # the probe succeeded: full speed for everyone
+
+
+def test_given_a_failed_probe_when_others_call_then_they_wait_out_the_next_backoff(governor, clock):
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    clock.advance(1)
+    with pytest.raises(ProviderUnavailable), governor.call(ERP, ACCOUNT):
+        assert refusal(governor).retry_after == TEST_CONFIG.probe_seconds
+        raise ProviderUnavailable(ERP, "still down", 503)
+    assert refusal(governor).retry_after == 2
+
+
+def test_given_a_probe_that_crashed_when_its_hold_ends_then_another_caller_probes(governor, clock):
+    fail_once(governor, ProviderUnavailable(ERP, "down", 503))
+    clock.advance(1)
+    crashed = governor.call(ERP, ACCOUNT)
+    crashed.__enter__()  # the prober's Lambda dies: no outcome is recorded
+    clock.advance(TEST_CONFIG.probe_seconds)
+    succeed_once(governor)

@@ -1,7 +1,8 @@
 """The governor: a gate in front of every provider request, per provider account.
 
 Around each request it (1) refuses with `ProviderBackoff` while the account backs off after
-consecutive errors (a backoff about to end is slept through, if configured), (2) for sync
+consecutive errors (a backoff about to end is slept through, if configured; when it ends, one
+caller probes the account and the others wait for the outcome), (2) for sync
 callers, holds one of the account's sync-budget lease slots, and (3) reports the outcome:
 a transient error lengthens the backoff (capped; a Retry-After counts), the first success
 restores full speed and feeds the dead man's switch.
@@ -77,8 +78,14 @@ class Governor:
         integration = integration_key(provider, account)
         patience_ends = self._clock() + self.config.max_backoff_wait_seconds
 
+        probe_holds: list[float] = []
+
         def gate(state: AccountState) -> None:
-            self._wait_out_backoff(provider, account, state, patience_ends)
+            if probe_holds:  # this call is the probe already (a later poll for a slot)
+                return
+            probe_hold = self._wait_out_backoff(provider, account, state, patience_ends)
+            if probe_hold is not None:
+                probe_holds.append(probe_hold)
 
         if slots is None:
             state = self._read_state(integration)
@@ -91,7 +98,7 @@ class Governor:
         except TRANSIENT_ERRORS as error:
             self._states.forget(integration)
             with _bookkeeping(integration, "record the failure"):
-                self._record_failure(integration, error)
+                self._record_failure(integration, error, probe_holds[-1] if probe_holds else None)
             raise
         else:
             with _bookkeeping(integration, "record the success"):
@@ -130,26 +137,43 @@ class Governor:
 
     def _wait_out_backoff(
         self, provider: str, account: str, state: AccountState, patience_ends: float
-    ) -> None:
+    ) -> float | None:
         """Sleep through a backoff ending before `patience_ends`; else raise `ProviderBackoff`.
+        The hold this call claimed as the account's probe, if it is one.
 
-        After the sleep the call goes ahead as the account's probe: its outcome resets or
-        lengthens the backoff for everyone.
+        When a backoff ends (slept through or not), the call goes ahead only as the account's
+        probe, claimed by one caller (`claim_probe`): its outcome resets or lengthens the
+        backoff for everyone, and the others get `ProviderBackoff` until then, so a recovering
+        account sees one request, not every caller's at once.
         """
         if state.next_attempt_at is None:
-            return
+            return None
         now = self._clock()
         remaining = state.next_attempt_at - now
-        if remaining <= 0:
-            return
-        if state.next_attempt_at > patience_ends:
+        if remaining > 0:
+            if state.next_attempt_at > patience_ends:
+                raise ProviderBackoff(
+                    provider, account, state.consecutive_errors, whole_seconds(remaining)
+                )
+            self._sleep(remaining)
+        if state.consecutive_errors <= self.config.tolerated_errors:
+            return None
+        now = self._clock()
+        hold = now + self.config.probe_seconds
+        integration = integration_key(provider, account)
+        self._states.forget(integration)
+        if not self.table.claim_probe(integration, now, hold):
             raise ProviderBackoff(
-                provider, account, state.consecutive_errors, whole_seconds(remaining)
+                provider,
+                account,
+                state.consecutive_errors,
+                whole_seconds(self.config.probe_seconds),
             )
-        self._sleep(remaining)
+        return hold
 
-    def _record_failure(self, integration: str, error: Exception) -> None:
-        """Count the error and hold the account for the backoff (or the Retry-After if longer)."""
+    def _record_failure(self, integration: str, error: Exception, probe_hold: float | None) -> None:
+        """Count the error and hold the account for the backoff (or the Retry-After if longer);
+        a failed probe's backoff replaces the hold it claimed."""
         now = self._clock()
         errors = self.table.count_error(integration, type(error).__name__, now)
         wait = backoff_seconds(
@@ -160,7 +184,7 @@ class Governor:
         retry_after = getattr(error, "retry_after", None)
         if retry_after:
             wait = max(wait, min(float(retry_after), self.config.max_retry_after_seconds))
-        self.table.extend_backoff(integration, now + wait)
+        self.table.extend_backoff(integration, now + wait, probe_hold)
 
     def _record_success(self, integration: str, state: AccountState) -> None:
         """Reset a backing-off account; refresh `lastSuccessAt` when it is getting old."""

@@ -2,7 +2,8 @@
 
 Layout (partition key `pk` = `<provider>#<account>`, sort key `sk`):
 - `sk = "state"`: `consecutiveErrors`, `nextAttemptAt`, `lastError`, `lastErrorAt`,
-  `lastSuccessAt`, `watchingSince` (epoch seconds).
+  `lastSuccessAt`, `watchingSince` (epoch seconds). When a backoff ends, the one caller that
+  moves `nextAttemptAt` on (`claim_probe`) tries the account; the others wait for its outcome.
 - `sk = "lease#NN"`: one per sync slot in use: `leaseId`, `expiresAt` (whole epoch seconds,
   also the table's TTL attribute, so forgotten leases are eventually deleted too).
 
@@ -171,19 +172,45 @@ class GovernorTable:
         )
         return int(answer["Attributes"]["consecutiveErrors"]["N"])
 
-    def extend_backoff(self, integration: str, until: float) -> None:
-        """Hold the account until `until`, unless it is already held longer."""
+    def extend_backoff(
+        self, integration: str, until: float, probe_hold: float | None = None
+    ) -> None:
+        """Hold the account until `until`, unless it is already held longer; a failed probe
+        passes the hold it claimed (`probe_hold`), which its backoff replaces."""
+        condition = "attribute_not_exists(nextAttemptAt) OR nextAttemptAt < :until"
+        values = {":until": _number(until)}
+        if probe_hold is not None:
+            condition += " OR nextAttemptAt = :hold"
+            values[":hold"] = _number(probe_hold)
         try:
             self._client.update_item(
                 TableName=self.table_name,
                 Key=self._key(integration, STATE_SORT_KEY),
                 UpdateExpression="SET nextAttemptAt = :until",
-                ConditionExpression="attribute_not_exists(nextAttemptAt) OR nextAttemptAt < :until",
-                ExpressionAttributeValues={":until": _number(until)},
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
             )
         except ClientError as error:
             if not _condition_failed(error):
                 raise
+
+    def claim_probe(self, integration: str, now: float, hold_until: float) -> bool:
+        """Be the one caller to try an account whose backoff has ended: hold everyone else
+        until `hold_until` (the probe's outcome resets or extends the hold sooner). False when
+        the backoff has not ended or another caller claimed the probe first."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(integration, STATE_SORT_KEY),
+                UpdateExpression="SET nextAttemptAt = :hold",
+                ConditionExpression="nextAttemptAt <= :now",
+                ExpressionAttributeValues={":hold": _number(hold_until), ":now": _number(now)},
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            return False
+        return True
 
     def record_success(self, integration: str, now: float) -> None:
         """Note a success: full speed again (no errors, no hold) and `lastSuccessAt`."""
