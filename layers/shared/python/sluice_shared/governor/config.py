@@ -33,15 +33,23 @@ class GovernorConfig:
     # sync steps (their state's Retry waits, with jitter); the dispatcher waits a few seconds
     # rather than defer a message and spend one of its receives.
     max_backoff_wait_seconds: float = 0.0
+    # When a backoff ends, one caller probes the account and the others stay held this long
+    # (or until the probe's outcome): more than a call lasts, so a slow failing probe does
+    # not let the whole fleet through behind it.
+    probe_seconds: float = 30.0
     # A lease must outlive the longest holder: sync steps time out after 45 s (template.yaml).
     # A crashed holder's slot comes back when its lease expires, not before.
     lease_seconds: int = 120
     # A lease ends at most this long after its holder's invocation times out (see leases.py).
     lease_grace_seconds: float = 2.0
-    # Bounded wait for a free slot, polled with jitter, then GovernorSaturated: short, since a
-    # state's Retry waits without keeping a Lambda busy (and billed) the way polling does.
-    max_wait_seconds: float = 2.0
+    # Bounded wait for a free slot, polled with jitter, then GovernorSaturated. 0 by default:
+    # take a free slot or refuse at once, and let the state's Retry (backoff, full jitter)
+    # wait without a Lambda running, polling DynamoDB and being billed. Under a burst, waiters
+    # polling every half second cost more reads than the calls they wait for.
+    max_wait_seconds: float = 0.0
     poll_seconds: float = 0.5
+    # Conditional writes a caller spends on the slots a read found free, per poll.
+    take_attempts: int = 2
     saturated_retry_after_seconds: int = 5
     # A healthy account's lastSuccessAt is rewritten at most this often (one write, not one
     # per request); the dead man's switch threshold must be much longer.

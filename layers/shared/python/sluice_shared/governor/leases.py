@@ -82,10 +82,12 @@ class LeasePool:
             self._sleep(min(pause, deadline - now))
 
     def _take_any(self, integration: str, free: list[int], now: float) -> Lease | None:
-        """Try the free slots in random order (concurrent callers rarely collide)."""
+        """Try up to `take_attempts` of the free slots, in random order: when callers collide
+        on the last free slots, more conditional writes would mostly fail too, so the caller
+        waits (or leaves saturated) rather than spend a write on each."""
         self._rng.shuffle(free)
         expires_at = self._expiry(now)
-        for slot in free:
+        for slot in free[: self._config.take_attempts]:
             lease = Lease(integration, slot, self._new_lease_id(), expires_at)
             if self._table.take_slot(lease, now):
                 return lease
