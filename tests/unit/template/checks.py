@@ -112,6 +112,18 @@ def shared_roles(template: dict[str, Any]) -> list[str]:
     return problems
 
 
+def ungoverned_provider_callers(template: dict[str, Any]) -> list[str]:
+    """Functions that call a provider (they read its settings) without the governor's table."""
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    problems = []
+    for name, resource in functions.items():
+        variables = resource["Properties"].get("Environment", {}).get("Variables", {})
+        calls_provider = any(key.endswith("_SETTINGS_PARAMETER") for key in variables)
+        if calls_provider and "GOVERNOR_TABLE_NAME" not in variables:
+            problems.append(f"{name}: calls a provider without GOVERNOR_TABLE_NAME")
+    return problems
+
+
 def substitution_violations(template: dict[str, Any]) -> list[str]:
     """ASL placeholders without a DefinitionSubstitution, and substitutions nothing uses."""
     problems = []

@@ -16,6 +16,7 @@ from tests.unit.template.checks import (
     shared_roles,
     substitution_violations,
     task_violations,
+    ungoverned_provider_callers,
 )
 
 TEMPLATE = load_template()
@@ -43,6 +44,19 @@ def test_state_machines_are_standard(machine):
 
 def test_every_function_has_its_own_role():
     assert shared_roles(TEMPLATE) == []
+
+
+def test_every_provider_caller_goes_through_the_governor():
+    assert ungoverned_provider_callers(TEMPLATE) == []
+
+
+def test_check_reports_a_provider_caller_without_the_governor():
+    template = copy.deepcopy(TEMPLATE)
+    variables = template["Resources"]["UpsertCustomerFunction"]["Properties"]["Environment"]
+    del variables["Variables"]["GOVERNOR_TABLE_NAME"]
+    assert ungoverned_provider_callers(template) == [
+        "UpsertCustomerFunction: calls a provider without GOVERNOR_TABLE_NAME"
+    ]
 
 
 def test_definition_substitutions_match_placeholders():

@@ -1,7 +1,7 @@
 """The payment gateway API: captures, with a decline (HTTP 402) raised as `PaymentDeclined`.
 
-The client and its connection pool are cached per settings and API key, like
-`sluice_shared.providers.factory`.
+The client and its connection pool are cached per settings, API key and governor table, and
+governed (backoff gate, sync lease slots) as `sluice_shared.providers.factory` describes.
 """
 
 import functools
@@ -14,6 +14,7 @@ from sluice_shared.billing.errors import PaymentDeclined
 from sluice_shared.providers.client import ProviderClient
 from sluice_shared.providers.config import ProviderSettings, load_api_key, load_provider_settings
 from sluice_shared.providers.errors import ProviderRejected
+from sluice_shared.providers.factory import governed_client
 from sluice_shared.providers.responses import ProviderResponse, parse_response
 
 PROVIDER = "payments"
@@ -61,20 +62,24 @@ class PaymentGatewayClient:
 
 
 @functools.lru_cache(maxsize=4)
-def _gateway_client(provider_settings: ProviderSettings, api_key: str) -> PaymentGatewayClient:
-    """The gateway client for these settings and key."""
-    return PaymentGatewayClient(ProviderClient(PROVIDER, provider_settings, api_key))
+def _gateway_client(
+    provider_settings: ProviderSettings, api_key: str, governor_table: str | None
+) -> PaymentGatewayClient:
+    """The gateway client for these settings, key and governor table."""
+    return PaymentGatewayClient(
+        governed_client(PROVIDER, provider_settings, api_key, governor_table)
+    )
 
 
 def payment_gateway_client(
     settings_parameter: str | None = None, api_key_secret_name: str | None = None
 ) -> PaymentGatewayClient:
-    """The client configured by `PAYMENTS_SETTINGS_PARAMETER` and its API key's secret."""
+    """The client configured by `PAYMENTS_SETTINGS_PARAMETER`, its key's secret, the governor."""
     provider_settings = load_provider_settings(
         settings.payments_settings_parameter(settings_parameter)
     )
     api_key = load_api_key(settings.payments_api_key_secret_name(api_key_secret_name))
-    return _gateway_client(provider_settings, api_key)
+    return _gateway_client(provider_settings, api_key, settings.optional_governor_table_name())
 
 
 def clear_clients() -> None:

@@ -2,12 +2,11 @@
 
 A client (and its connection pool) is cached per settings, API key and governor table, so a
 changed parameter or a rotated key builds a new one on the next call after Powertools' cache
-expires. When the function is configured with a governor table (`GOVERNOR_TABLE_NAME`), every
-request of these (sync) clients goes through the governor: the account's backoff gate and one
-of its `syncBudget` lease slots, so sync steps and the dispatcher's B x R connections together
-stay within the provider's cap. Without it the clients are ungoverned: the template does not
-give the sync steps the governor yet, because leases held by a handler interrupted at its
-timeout stay taken until they expire and starve the budget under load (see issue notes).
+expires. When the function is configured with a governor table (`GOVERNOR_TABLE_NAME`, as the
+template configures every sync step), every request of these (sync) clients goes through the
+governor: the account's backoff gate and one of its `syncBudget` lease slots, so sync steps and
+the dispatcher's B x R connections together stay within the provider's cap. Without it (unit
+tests of the clients alone) they are ungoverned.
 """
 
 import functools
@@ -28,7 +27,7 @@ def _governor(table_name: str) -> Governor:
     return Governor(GovernorTable(table_name, dynamodb_client()))
 
 
-def _governed_client(
+def governed_client(
     provider: str, provider_settings: ProviderSettings, api_key: str, governor_table: str | None
 ) -> ProviderClient:
     """A client whose every request holds one of the account's sync lease slots (if governed)."""
@@ -45,7 +44,7 @@ def _erp_client(
     provider_settings: ProviderSettings, api_key: str, governor_table: str | None
 ) -> ErpClient:
     """The ERP client for these settings, key and governor table."""
-    return ErpClient(_governed_client(erp.PROVIDER, provider_settings, api_key, governor_table))
+    return ErpClient(governed_client(erp.PROVIDER, provider_settings, api_key, governor_table))
 
 
 @functools.lru_cache(maxsize=4)
@@ -54,7 +53,7 @@ def _warehouse_client(
 ) -> WarehouseClient:
     """The warehouse client for these settings, key and governor table."""
     return WarehouseClient(
-        _governed_client(warehouse.PROVIDER, provider_settings, api_key, governor_table)
+        governed_client(warehouse.PROVIDER, provider_settings, api_key, governor_table)
     )
 
 
