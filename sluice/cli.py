@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="the main job: order traffic, then a report")
     _cloud_arguments(run, default_scale=DEFAULT_TIME_SCALE)
     run.add_argument("--orders", type=int, default=TrafficMix.orders, help="webhooks to send")
+    run.add_argument(
+        "--per-minute",
+        type=float,
+        default=TrafficMix.per_minute,
+        help="webhooks started per simulated minute (0: all at once)",
+    )
     run.add_argument("--duplicate-rate", type=float, default=TrafficMix.duplicate_rate)
     run.add_argument("--invalid-rate", type=float, default=TrafficMix.invalid_rate)
     run.add_argument("--no-faults", action="store_true", help="providers never fail")
@@ -198,6 +204,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = MainJobSettings(
         traffic=TrafficMix(
             orders=args.orders,
+            per_minute=args.per_minute or None,
             duplicate_rate=args.duplicate_rate,
             invalid_rate=args.invalid_rate,
         ),

@@ -83,7 +83,14 @@ def run_main_job(settings: MainJobSettings, progress: Progress | None = None) ->
             sent.append(delivery)
             progress.sent(len(sent), len(stream))
 
-        deliveries = send_all(stream, url, cloud.clock, settings.traffic.senders, on_sent=on_sent)
+        deliveries = send_all(
+            stream,
+            url,
+            cloud.clock,
+            settings.traffic.senders,
+            on_sent=on_sent,
+            per_minute=settings.traffic.per_minute,
+        )
         _wait_for_workflows(cloud, deliveries, settings.deadline_seconds, progress)
         cloud.runtime.wait_for_async(timeout=30.0)  # type: ignore[union-attr]
         report = build_report(cloud, deliveries)

@@ -31,6 +31,11 @@ class TrafficMix:
     badly_signed: int = 3
     malformed_json: int = 2
     senders: int = 8
+    # Deliveries start at this steady rate, per simulated minute (None: all at once). A
+    # storefront sends orders as they are placed; and the local cloud, which runs every
+    # function on this machine's CPU, can only keep its simulated time honest (timeouts,
+    # retries) while the load stays under what that CPU can process.
+    per_minute: float | None = 15.0
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,18 @@ def send_all(
     clock: Clock,
     senders: int,
     on_sent: Callable[[Delivery], None] | None = None,
+    per_minute: float | None = None,
 ) -> list[Delivery]:
-    """POST every webhook to `url` with `senders` in parallel; return what each got."""
+    """POST every webhook to `url` with `senders` in parallel, the n-th no sooner than n
+    intervals of `per_minute` after the first (on `clock`); return what each got."""
     local = threading.local()
+    interval = 60.0 / per_minute if per_minute else 0.0
+    started = clock.monotonic()
 
-    def send(webhook: SignedWebhook) -> Delivery:
+    def send(index: int, webhook: SignedWebhook) -> Delivery:
+        delay = started + index * interval - clock.monotonic()
+        if delay > 0:
+            clock.sleep(delay)
         session = getattr(local, "session", None)
         if session is None:
             session = local.session = requests.Session()
@@ -92,7 +104,7 @@ def send_all(
         return delivery
 
     with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="webhook") as pool:
-        return list(pool.map(send, stream))
+        return list(pool.map(send, range(len(stream)), stream))
 
 
 def _post(
