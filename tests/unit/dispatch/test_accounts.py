@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities import parameters
 
 from sluice_shared.dispatch import Dispatcher, default_registry
 from sluice_shared.dispatch.callbacks import TaskCallbacks
@@ -137,3 +138,10 @@ def test_given_an_unknown_account_without_a_token_then_it_is_poison_with_the_rea
     assert poison["errorType"] == "AccountUnknown"
     assert poison["account"] == "gamma"
     assert accounts.erp.requests == []
+
+
+def test_given_an_async_timeout_in_the_settings_then_the_dispatchers_client_uses_it(accounts):
+    base = fake_provider_settings(accounts.erp.base_url).model_dump(mode="json", by_alias=True)
+    put_provider_settings(ERP.settings_parameter, {**base, "asyncTimeoutSeconds": 100})
+    parameters.clear_caches()
+    assert provider_client("erp").settings.timeout_seconds == 100

@@ -72,3 +72,17 @@ def test_a_warm_invocation_reuses_the_client(aws_resources, provider_server, mon
     """GIVEN the same settings WHEN the client is asked for twice THEN one client (one pool)."""
     configure_warehouse(monkeypatch, provider_server.base_url)
     assert warehouse_client() is warehouse_client()
+
+
+def test_given_an_async_timeout_then_dispatched_calls_use_it_and_sync_calls_do_not():
+    settings = ProviderSettings.model_validate(
+        {"baseUrl": "https://erp.example.com", "timeoutSeconds": 25, "asyncTimeoutSeconds": 100}
+    )
+    assert settings.timeout_seconds == 25
+    assert settings.for_async_calls().timeout_seconds == 100
+    assert settings.for_async_calls().base_url == settings.base_url
+
+
+def test_given_no_async_timeout_then_dispatched_calls_keep_the_sync_timeout():
+    settings = ProviderSettings.model_validate({"baseUrl": "https://erp.example.com"})
+    assert settings.for_async_calls() is settings

@@ -102,6 +102,7 @@ def test_budget_parameters_resolve_into_the_erp_settings(model):
     assert settings == {
         "baseUrl": "https://erp.sandbox.example.com/api",
         "timeoutSeconds": 25,
+        "asyncTimeoutSeconds": 100,
         "connectTimeoutSeconds": 3.05,
         "connectionCap": 25,
         "syncBudget": 10,

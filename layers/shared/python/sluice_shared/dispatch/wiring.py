@@ -76,10 +76,11 @@ def _governor(table_name: str) -> Governor:
 def _client(
     provider: str, provider_settings: ProviderSettings, api_key: str, governor: Governor
 ) -> ProviderClient:
-    """A provider client whose requests go through its account's backoff gate."""
+    """A provider client whose requests go through its account's backoff gate, with the
+    provider's async read timeout (a dispatched call may take minutes)."""
     return ProviderClient(
         provider,
-        provider_settings,
+        provider_settings.for_async_calls(),
         api_key,
         guard=governor.request_guard(provider_settings.account),
     )

@@ -58,6 +58,11 @@ class ProviderSettings(BaseModel):
 
     base_url: BaseUrl
     timeout_seconds: float = Field(default=25.0, gt=0, le=900)
+    # The read timeout of the dispatcher's (async) calls, which may take minutes (None: as sync
+    # calls). It must outlast the provider's slowest call: a call given up on still holds one
+    # of the provider's connections until the provider finishes it, so the next request of
+    # that lane would go over the cap (a 429) while the abandoned one runs.
+    async_timeout_seconds: float | None = Field(default=None, gt=0, le=900)
     connect_timeout_seconds: float = Field(default=3.05, gt=0, le=60)
     connection_cap: int = Field(default=25, ge=1, le=1000)
     # Connections sync callers may hold at once (the governor's lease slots); the rest of the
@@ -86,6 +91,12 @@ class ProviderSettings(BaseModel):
     def account_names(self) -> tuple[str, ...]:
         """Every account a request may name, the default one first."""
         return (self.account, *(extra.name for extra in self.accounts))
+
+    def for_async_calls(self) -> "ProviderSettings":
+        """These settings with the async read timeout (the dispatcher's calls)."""
+        if self.async_timeout_seconds is None:
+            return self
+        return self.model_copy(update={"timeout_seconds": self.async_timeout_seconds})
 
     @property
     def sync_slots(self) -> int:
