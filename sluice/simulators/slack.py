@@ -168,13 +168,17 @@ class SlackSimulator(Simulator):
         answer = {"ok": True, "channel": channel, "ts": message["ts"], "message": _shown(message)}
         return Response(200, answer)
 
-    def _conversations_history(self, request: Request) -> Response:
-        """A channel's top-level messages in the window, newest first."""
-        refused = (
+    def _refuse_read(self, request: Request) -> Response | None:
+        """Why a conversations.* read is refused (token, read rate limit, channel), if it is."""
+        return (
             self._unauthorised(request)
             or self._over_limit(self._read_bucket)
             or self._unknown_channel(request)
         )
+
+    def _conversations_history(self, request: Request) -> Response:
+        """A channel's top-level messages in the window, newest first."""
+        refused = self._refuse_read(request)
         if refused is not None:
             return refused
         channel = request.query["channel"]
@@ -189,11 +193,7 @@ class SlackSimulator(Simulator):
 
     def _conversations_replies(self, request: Request) -> Response:
         """A thread: its parent, then its replies in the window, oldest first."""
-        refused = (
-            self._unauthorised(request)
-            or self._over_limit(self._read_bucket)
-            or self._unknown_channel(request)
-        )
+        refused = self._refuse_read(request)
         if refused is not None:
             return refused
         channel, ts = request.query["channel"], request.query.get("ts", "")

@@ -1,4 +1,5 @@
-"""Fixtures for end-to-end tests: each module brings up its own `cloud`; `orders` drives it."""
+"""End-to-end fixtures: each module brings up its own `cloud`; `orders` drives it, `alerts`
+watches Slack."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from sluice.cloud.local_cloud import LocalCloud
+from tests.workflows.slack_alerts import Alerts
 from tests.workflows.support import OrdersDriver
 
 
@@ -16,3 +18,11 @@ def orders(cloud: LocalCloud) -> Iterator[OrdersDriver]:
     driver = OrdersDriver(cloud)
     yield driver
     driver.settle()
+
+
+@pytest.fixture
+def alerts(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[Alerts]:
+    """Slack as the notifier leaves it; drained before the next test resets the simulators."""
+    watcher = Alerts(cloud)
+    yield watcher
+    watcher.drained()

@@ -23,7 +23,6 @@ from sluice_shared.ops.reruns import rerun_name
 from tests.workflows.slack_alerts import (
     ALERT_TIMEOUT,
     NOTIFIER,
-    Alerts,
     fail_while_throttled,
     texts,
 )
@@ -46,14 +45,6 @@ def cloud() -> Iterator[LocalCloud]:
     """The local cloud for this module (no latency; faults are switched on by the tests)."""
     with running_cloud(TIME_SCALE) as local_cloud:
         yield local_cloud
-
-
-@pytest.fixture
-def alerts(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[Alerts]:
-    """Slack as the notifier leaves it; drained before the next test resets the simulators."""
-    watcher = Alerts(cloud)
-    yield watcher
-    watcher.drained()
 
 
 # One failure, one message

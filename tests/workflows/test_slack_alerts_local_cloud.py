@@ -14,8 +14,8 @@ import pytest
 
 from sluice.cloud.local_cloud import LocalCloud
 from sluice_shared.inventory.start import Snapshot
-from tests.workflows.slack_alerts import Alerts, texts
-from tests.workflows.support import EXECUTION_TIMEOUT, OrdersDriver, eventually, running_cloud
+from tests.workflows.slack_alerts import texts
+from tests.workflows.support import EXECUTION_TIMEOUT, eventually, running_cloud
 from tests.workflows.test_billing_local_cloud import BillingDriver
 
 TIME_SCALE = 20
@@ -28,14 +28,6 @@ def cloud() -> Iterator[LocalCloud]:
     """The local cloud for this module, posting to the incoming webhook."""
     with running_cloud(TIME_SCALE) as local_cloud:
         yield local_cloud
-
-
-@pytest.fixture
-def alerts(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[Alerts]:
-    """Slack as the notifier leaves it; drained before the next test resets the simulators."""
-    watcher = Alerts(cloud)
-    yield watcher
-    watcher.drained()
 
 
 def fields(message: dict) -> list[str]:

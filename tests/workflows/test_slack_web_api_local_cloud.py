@@ -15,8 +15,8 @@ import pytest
 from sluice.cloud.local_cloud import LocalCloud
 from sluice.simulators import Faults, Outcome
 from sluice.simulators.slack import DEFAULT_CHANNEL
-from tests.workflows.slack_alerts import ALERT_TIMEOUT, Alerts, fail_while_throttled
-from tests.workflows.support import OrdersDriver, business_key, eventually, running_cloud
+from tests.workflows.slack_alerts import ALERT_TIMEOUT, fail_while_throttled
+from tests.workflows.support import business_key, eventually, running_cloud
 
 # The notifier's 20 s batching window and 30 s redelivery waits pass in 1 and 1.5 s.
 TIME_SCALE = 20
@@ -30,14 +30,6 @@ def cloud() -> Iterator[LocalCloud]:
     overrides = {"SlackBotTokenSecretName": BOT_TOKEN_SECRET}
     with running_cloud(TIME_SCALE, parameter_overrides=overrides) as local_cloud:
         yield local_cloud
-
-
-@pytest.fixture
-def alerts(cloud: LocalCloud, orders: OrdersDriver) -> Iterator[Alerts]:
-    """Slack as the notifier leaves it; drained before the next test resets the simulators."""
-    watcher = Alerts(cloud)
-    yield watcher
-    watcher.drained()
 
 
 def test_a_redriven_order_posts_its_resolution_in_the_thread_of_its_failure(cloud, orders, alerts):
