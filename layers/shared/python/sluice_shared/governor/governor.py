@@ -78,14 +78,14 @@ class Governor:
         integration = integration_key(provider, account)
         patience_ends = self._clock() + self.config.max_backoff_wait_seconds
 
-        probe_holds: list[float] = []
+        probe_hold: float | None = None
 
         def gate(state: AccountState) -> None:
-            if probe_holds:  # this call is the probe already (a later poll for a slot)
-                return
-            probe_hold = self._wait_out_backoff(provider, account, state, patience_ends)
-            if probe_hold is not None:
-                probe_holds.append(probe_hold)
+            nonlocal probe_hold
+            if probe_hold is None:  # else this call is the probe already (a later slot poll)
+                probe_hold = self._wait_out_backoff(
+                    provider, account, integration, state, patience_ends
+                )
 
         if slots is None:
             state = self._read_state(integration)
@@ -98,7 +98,7 @@ class Governor:
         except TRANSIENT_ERRORS as error:
             self._states.forget(integration)
             with _bookkeeping(integration, "record the failure"):
-                self._record_failure(integration, error, probe_holds[-1] if probe_holds else None)
+                self._record_failure(integration, error, probe_hold)
             raise
         else:
             with _bookkeeping(integration, "record the success"):
@@ -136,7 +136,12 @@ class Governor:
             )
 
     def _wait_out_backoff(
-        self, provider: str, account: str, state: AccountState, patience_ends: float
+        self,
+        provider: str,
+        account: str,
+        integration: str,
+        state: AccountState,
+        patience_ends: float,
     ) -> float | None:
         """Sleep through a backoff ending before `patience_ends`; else raise `ProviderBackoff`.
         The hold this call claimed as the account's probe, if it is one.
@@ -160,7 +165,6 @@ class Governor:
             return None
         now = self._clock()
         hold = now + self.config.probe_seconds
-        integration = integration_key(provider, account)
         self._states.forget(integration)
         if not self.table.claim_probe(integration, now, hold):
             raise ProviderBackoff(
