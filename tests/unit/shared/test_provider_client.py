@@ -1,19 +1,31 @@
 """The provider client maps every failure to the error the state machine matches."""
 
 import contextlib
+import time
 from datetime import UTC, datetime
 
 import pytest
 
-from sluice_shared.providers.client import USER_AGENT, ProviderClient, ProviderRequest
+from sluice_shared import invocation
+from sluice_shared.providers.client import (
+    MIN_READ_TIMEOUT_SECONDS,
+    REPORT_MARGIN_SECONDS,
+    USER_AGENT,
+    ProviderClient,
+    ProviderRequest,
+)
 from sluice_shared.providers.errors import (
     ProviderRejected,
     ProviderThrottled,
     ProviderTimeout,
     ProviderUnavailable,
 )
+from tests.fixtures.lambda_context import FakeLambdaContext
 from tests.fixtures.provider_server import ScriptedResponse, refused_url
 from tests.fixtures.providers import fake_provider_settings, http_client
+
+ASYNC_TIMEOUT_SECONDS = 100.0
+CONNECT_TIMEOUT_SECONDS = 1.0
 
 
 def test_a_successful_call_returns_the_json_object(provider_server):
@@ -207,3 +219,73 @@ def test_the_pool_is_sized_to_the_connection_cap(provider_server):
     adapter = client._session.get_adapter(provider_server.base_url)
     assert (adapter._pool_maxsize, adapter._pool_block) == (3, True)
     assert adapter.max_retries.total == 0
+
+
+# A call never outlives its invocation: the read timeout is cut to the time it has left.
+
+
+def _dispatched_client(base_url: str) -> ProviderClient:
+    """A client as the dispatcher builds it: the settings' async read timeout (100 s)."""
+    settings = fake_provider_settings(
+        base_url,
+        timeoutSeconds=25,
+        asyncTimeoutSeconds=ASYNC_TIMEOUT_SECONDS,
+        connectTimeoutSeconds=CONNECT_TIMEOUT_SECONDS,
+    )
+    return ProviderClient("erp", settings.for_async_calls(), "key")
+
+
+def _left(seconds: float) -> contextlib.AbstractContextManager[None]:
+    """Run the block inside an invocation with `seconds` left before its timeout."""
+    return invocation.running(FakeLambdaContext(remaining_millis=int(seconds * 1000)))
+
+
+def test_given_10_seconds_left_then_a_dispatched_call_waits_less_for_its_answer(provider_server):
+    """GIVEN an invocation with 10 s left WHEN a dispatched call is timed THEN its read timeout
+    leaves the connect timeout and the report margin before the invocation ends."""
+    client = _dispatched_client(provider_server.base_url)
+    with _left(10):
+        connect, read = client.timeouts()
+    assert connect == CONNECT_TIMEOUT_SECONDS
+    assert 0 < read <= 10 - CONNECT_TIMEOUT_SECONDS - REPORT_MARGIN_SECONDS < 10
+
+
+def test_given_15_minutes_left_then_a_dispatched_call_waits_the_async_timeout(provider_server):
+    """GIVEN an invocation with 15 minutes left WHEN timed THEN asyncTimeoutSeconds (100 s)."""
+    client = _dispatched_client(provider_server.base_url)
+    with _left(900):
+        assert client.timeouts() == (CONNECT_TIMEOUT_SECONDS, ASYNC_TIMEOUT_SECONDS)
+
+
+def test_sync_calls_keep_their_timeout_in_and_out_of_an_invocation(provider_server):
+    """GIVEN sync settings (timeoutSeconds 25) WHEN timed in a 45 s step or outside any
+    invocation THEN the read timeout is 25 s."""
+    client = http_client("erp", provider_server.base_url, timeoutSeconds=25)
+    with _left(45):
+        assert client.timeouts()[1] == 25
+    assert client.timeouts()[1] == 25
+
+
+def test_a_call_the_invocation_cannot_wait_for_times_out_before_it_ends(provider_server):
+    """GIVEN a provider that holds its answer and 0.5 s left for it WHEN a dispatched call is
+    made THEN it ends as ProviderTimeout after about 0.5 s, not after 100 s."""
+    provider_server.script("POST", "/things", ScriptedResponse(201, {"id": "late"}, hold=True))
+    client = _dispatched_client(provider_server.base_url)
+    left_for_answer = MIN_READ_TIMEOUT_SECONDS + 0.5
+    started = time.monotonic()
+    with (
+        _left(left_for_answer + CONNECT_TIMEOUT_SECONDS + REPORT_MARGIN_SECONDS),
+        pytest.raises(ProviderTimeout, match="read timeout"),
+    ):
+        client.request("POST", "/things", body={})
+    assert time.monotonic() - started < left_for_answer + 1
+
+
+def test_given_no_time_left_for_an_answer_then_nothing_is_sent(provider_server):
+    """GIVEN an invocation ending within the report margin WHEN a dispatched call is made THEN
+    ProviderTimeout, and the provider never saw the request."""
+    provider_server.script("POST", "/things", ScriptedResponse(201, {"id": "T-1"}))
+    client = _dispatched_client(provider_server.base_url)
+    with _left(REPORT_MARGIN_SECONDS), pytest.raises(ProviderTimeout, match="not sent"):
+        client.request("POST", "/things", body={})
+    assert provider_server.requests_to("POST", "/things") == []

@@ -3,6 +3,12 @@
 It never retries by itself (urllib3 retries are off): a failed call raises a named error and
 the state's Retry backs off. Mutating calls carry an `Idempotency-Key`, so a retry after a
 timeout cannot create a second record.
+
+A call never outlives its Lambda invocation: its read timeout is the settings' one, cut short
+when the invocation (`sluice_shared.invocation.deadline()`) ends sooner, keeping a margin to
+report the outcome. Lambda runs no more of a timed-out invocation's code, so a call that ran
+into the function's timeout would end with nothing reported (no `SendTaskSuccess`, no
+idempotency record) and its message would wait out the queue's visibility timeout.
 """
 
 import contextlib
@@ -17,7 +23,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from sluice_shared import __version__
+from sluice_shared import __version__, invocation
+from sluice_shared import clock as shared_clock
 from sluice_shared.providers.config import ProviderSettings
 from sluice_shared.providers.errors import (
     ProviderRejected,
@@ -32,6 +39,14 @@ MAX_ERROR_MESSAGE_LENGTH = 500
 # No retries of any kind; `read=False` re-raises a read timeout as itself, so it maps to
 # ProviderTimeout rather than to a generic connection error.
 NO_RETRIES = Retry(total=0, connect=0, read=False, redirect=0, status=0, other=0)
+# Time kept between a call's read timeout and the end of its invocation, for the caller to
+# report the outcome (the dispatcher: SendTaskSuccess, its idempotency record, the batch
+# response; a sync step: its return value) and the governor to record it.
+REPORT_MARGIN_SECONDS = 5.0
+# With less than this left for the answer (and a longer read timeout configured), the request
+# is not sent: it would almost surely be given up on while the provider still works on it,
+# holding one of the provider's connections.
+MIN_READ_TIMEOUT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,23 @@ class ProviderClient:
             self._raise_for_status(response)
             return self._json_object(response)
 
+    def timeouts(self) -> tuple[float, float]:
+        """The (connect, read) timeouts of a request sent now.
+
+        The read timeout is the settings' `timeoutSeconds` (the dispatcher's clients carry
+        `asyncTimeoutSeconds` there), at most what the running invocation has left once the
+        connect timeout and `REPORT_MARGIN_SECONDS` are kept back: connecting, waiting for the
+        answer and reporting it all fit in the invocation. Outside an invocation (no deadline)
+        it is the settings' alone. `requests` applies it to each wait for data, which for a
+        provider that answers at the end of its work is the whole call.
+        """
+        connect = self.settings.connect_timeout_seconds
+        read = self.settings.timeout_seconds
+        ends = invocation.deadline()
+        if ends is not None:
+            read = min(read, ends - shared_clock.time() - connect - REPORT_MARGIN_SECONDS)
+        return connect, read
+
     def _send(
         self,
         method: str,
@@ -127,8 +159,18 @@ class ProviderClient:
         body: Mapping[str, Any] | None,
         headers: Mapping[str, str],
     ) -> requests.Response:
-        """Make the HTTP call, mapping transport failures to named errors."""
-        timeout = (self.settings.connect_timeout_seconds, self.settings.timeout_seconds)
+        """Make the HTTP call, mapping transport failures to named errors.
+
+        With too little of the invocation left to wait for an answer, nothing is sent: the
+        request fails as a `ProviderTimeout` (retried like one) without reaching the provider.
+        """
+        timeout = self.timeouts()
+        if timeout[1] < min(MIN_READ_TIMEOUT_SECONDS, self.settings.timeout_seconds):
+            raise ProviderTimeout(
+                self.provider,
+                f"not sent: {method} {path} would have {timeout[1]:.1f} s for its answer "
+                "before the invocation ends",
+            )
         try:
             return self._session.request(
                 method,

@@ -61,7 +61,9 @@ class ProviderSettings(BaseModel):
     # The read timeout of the dispatcher's (async) calls, which may take minutes (None: as sync
     # calls). It must outlast the provider's slowest call: a call given up on still holds one
     # of the provider's connections until the provider finishes it, so the next request of
-    # that lane would go over the cap (a 429) while the abandoned one runs.
+    # that lane would go over the cap (a 429) while the abandoned one runs. The client also
+    # cuts it to what the dispatcher's invocation has left (client.py), so the template sets
+    # it from the dispatcher's timeout (ErpDispatcherTimeoutSeconds, docs/conventions.md).
     async_timeout_seconds: float | None = Field(default=None, gt=0, le=900)
     connect_timeout_seconds: float = Field(default=3.05, gt=0, le=60)
     connection_cap: int = Field(default=25, ge=1, le=1000)
@@ -93,7 +95,10 @@ class ProviderSettings(BaseModel):
         return (self.account, *(extra.name for extra in self.accounts))
 
     def for_async_calls(self) -> "ProviderSettings":
-        """These settings with the async read timeout (the dispatcher's calls)."""
+        """These settings with the async read timeout (the dispatcher's calls).
+
+        The client bounds it, like any read timeout, by the running invocation's deadline.
+        """
         if self.async_timeout_seconds is None:
             return self
         return self.model_copy(update={"timeout_seconds": self.async_timeout_seconds})
