@@ -15,6 +15,8 @@ from typing import Any
 
 from cfnlint.decode import decode
 
+from sluice_shared.providers.client import REPORT_MARGIN_SECONDS
+
 ROOT = Path(__file__).resolve().parents[3]
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 
@@ -142,15 +144,8 @@ def budget_violations(
     samconfig: dict[str, Any], template: dict[str, Any], provider: str = "Erp"
 ) -> list[str]:
     """Environments where dispatcher B x R plus the sync budget exceeds the provider's cap."""
-    defaults = {
-        name: parameter.get("Default") for name, parameter in template["Parameters"].items()
-    }
     problems = []
-    environments = {"template defaults": {}} | {
-        env: _overrides(config) for env, config in samconfig.items() if isinstance(config, dict)
-    }
-    for env, overrides in environments.items():
-        values = defaults | overrides
+    for env, values in _environments(samconfig, template).items():
         cap = int(values[f"{provider}ConnectionCap"])
         batch = int(values[f"{provider}DispatcherBatchSize"])
         concurrency = int(values[f"{provider}DispatcherConcurrency"])
@@ -161,6 +156,81 @@ def budget_violations(
                 f"exceeds the {provider} cap of {cap}"
             )
     return problems
+
+
+def dispatcher_timeout_violations(
+    samconfig: dict[str, Any], template: dict[str, Any], provider: str = "Erp"
+) -> list[str]:
+    """Environments where the dispatcher's timeouts do not fit together.
+
+    With the parameters of each environment (and the template's defaults) resolved: the
+    request queue's VisibilityTimeout must be at least six times the dispatcher's function
+    timeout (AWS's guidance for SQS event sources), and a dispatched call's read timeout
+    (`asyncTimeoutSeconds`) plus its connect timeout and the client's report margin must fit
+    in the function timeout, so its answer is reported before the invocation ends.
+    """
+    resources = template["Resources"]
+    function = resources[f"{provider}DispatcherFunction"]["Properties"]
+    queue = resources[f"{provider}RequestQueue"]["Properties"]
+    settings = resources[f"{provider}SettingsParameter"]["Properties"]
+    mappings = template.get("Mappings", {})
+    problems = []
+    for env, values in _environments(samconfig, template).items():
+        try:
+            timeout = float(resolve(function["Timeout"], values, mappings))
+            visibility = float(resolve(queue["VisibilityTimeout"], values, mappings))
+            calls = json.loads(resolve(settings["Value"], values, mappings))
+        except KeyError as missing:
+            problems.append(f"{env}: no mapped value for {missing}")
+            continue
+        if visibility < 6 * timeout:
+            problems.append(
+                f"{env}: the {provider} request queue's VisibilityTimeout {visibility:g} s is "
+                f"under six times the dispatcher's {timeout:g} s timeout"
+            )
+        read, connect = calls.get("asyncTimeoutSeconds"), calls["connectTimeoutSeconds"]
+        if read is None or read + connect + REPORT_MARGIN_SECONDS > timeout:
+            problems.append(
+                f"{env}: asyncTimeoutSeconds {read} + connect {connect} + report margin "
+                f"{REPORT_MARGIN_SECONDS:g} s do not fit in the dispatcher's {timeout:g} s timeout"
+            )
+    return problems
+
+
+def resolve(value: Any, parameters: dict[str, Any], mappings: dict[str, Any]) -> Any:
+    """`value` with the intrinsics a parameter-driven property uses resolved: `Ref` to a
+    parameter, `Fn::FindInMap` and `Fn::Sub` (with or without its variables map).
+
+    A missing parameter, mapping key or variable raises `KeyError`.
+    """
+    if not isinstance(value, dict) or len(value) != 1:
+        return value
+    [(function, argument)] = value.items()
+    if function == "Ref":
+        return parameters[argument]
+    if function == "Fn::FindInMap":
+        table, top, second = (str(resolve(key, parameters, mappings)) for key in argument)
+        return mappings[table][top][second]
+    if function == "Fn::Sub":
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        names = parameters | {
+            name: resolve(variable, parameters, mappings) for name, variable in variables.items()
+        }
+        return PLACEHOLDER.sub(lambda match: str(names[match.group(1)]), text)
+    return value
+
+
+def _environments(samconfig: dict[str, Any], template: dict[str, Any]) -> dict[str, dict]:
+    """The template's parameter values by environment: its defaults, then each samconfig
+    environment's overrides over them."""
+    defaults = {
+        name: parameter.get("Default") for name, parameter in template["Parameters"].items()
+    }
+    return {"template defaults": defaults} | {
+        env: defaults | _overrides(config)
+        for env, config in samconfig.items()
+        if isinstance(config, dict)
+    }
 
 
 def _overrides(config: dict[str, Any]) -> dict[str, str]:

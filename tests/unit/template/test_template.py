@@ -8,6 +8,7 @@ from tests.unit.template.checks import (
     ROOT,
     budget_violations,
     catch_paths_end_in_fail,
+    dispatcher_timeout_violations,
     iter_states,
     load_definition,
     load_samconfig,
@@ -65,6 +66,23 @@ def test_definition_substitutions_match_placeholders():
 
 def test_budgets_fit_the_provider_cap_in_every_environment():
     assert budget_violations(load_samconfig(), TEMPLATE) == []
+
+
+def test_dispatcher_timeouts_fit_together_in_every_environment():
+    """Visibility >= 6 x the dispatcher's timeout; its calls' read timeout fits within it."""
+    assert dispatcher_timeout_violations(load_samconfig(), TEMPLATE) == []
+
+
+def test_every_allowed_dispatcher_timeout_keeps_the_timeouts_together():
+    """An operator may deploy any allowed ErpDispatcherTimeoutSeconds (e.g. 900 for calls of
+    several minutes): each has its queue visibility and async read timeout in the mapping."""
+    allowed = TEMPLATE["Parameters"]["ErpDispatcherTimeoutSeconds"]["AllowedValues"]
+    samconfig = {
+        f"timeout-{value}": _environment(f"ErpDispatcherTimeoutSeconds={value}")
+        for value in allowed
+    }
+    assert max(int(value) for value in allowed) == 900
+    assert dispatcher_timeout_violations(samconfig, TEMPLATE) == []
 
 
 def test_functions_run_python313_on_arm64_with_tracing():
@@ -144,23 +162,51 @@ def test_check_reports_functions_sharing_a_role():
     )
 
 
+def _environment(*overrides: str) -> dict:
+    """A samconfig environment deploying with `overrides` ("Name=value")."""
+    return {"deploy": {"parameters": {"parameter_overrides": list(overrides)}}}
+
+
 def test_check_reports_a_budget_over_the_cap():
     samconfig = {
-        "greedy": {
-            "deploy": {
-                "parameters": {
-                    "parameter_overrides": [
-                        "ErpDispatcherBatchSize=10",
-                        "ErpDispatcherConcurrency=3",
-                        "ErpSyncBudget=5",
-                    ]
-                }
-            }
-        }
+        "greedy": _environment(
+            "ErpDispatcherBatchSize=10", "ErpDispatcherConcurrency=3", "ErpSyncBudget=5"
+        )
     }
     assert budget_violations(samconfig, TEMPLATE) == [
         "greedy: 10 x 3 + 5 = 35 exceeds the Erp cap of 25"
     ]
+
+
+def test_check_reports_a_visibility_under_six_dispatcher_timeouts():
+    template = copy.deepcopy(TEMPLATE)
+    template["Mappings"]["ErpDispatcherTimeouts"]["300"]["QueueVisibilityTimeout"] = 1200
+    samconfig = {"long": _environment("ErpDispatcherTimeoutSeconds=300")}
+    assert dispatcher_timeout_violations(samconfig, template) == [
+        "long: the Erp request queue's VisibilityTimeout 1200 s is under six times the "
+        "dispatcher's 300 s timeout"
+    ]
+
+
+def test_check_reports_a_fixed_dispatcher_timeout_the_queue_does_not_follow():
+    template = copy.deepcopy(TEMPLATE)
+    template["Resources"]["ErpDispatcherFunction"]["Properties"]["Timeout"] = 300
+    problems = dispatcher_timeout_violations({}, template)
+    assert problems[0].startswith("template defaults: the Erp request queue's VisibilityTimeout")
+
+
+def test_check_reports_an_async_timeout_that_outlasts_the_dispatcher():
+    template = copy.deepcopy(TEMPLATE)
+    template["Mappings"]["ErpDispatcherTimeouts"]["120"]["AsyncTimeoutSeconds"] = 115
+    assert dispatcher_timeout_violations({}, template) == [
+        "template defaults: asyncTimeoutSeconds 115 + connect 3.05 + report margin 5 s do not "
+        "fit in the dispatcher's 120 s timeout"
+    ]
+
+
+def test_check_reports_a_dispatcher_timeout_without_mapped_values():
+    samconfig = {"odd": _environment("ErpDispatcherTimeoutSeconds=150")}
+    assert dispatcher_timeout_violations(samconfig, TEMPLATE) == ["odd: no mapped value for '150'"]
 
 
 def test_check_reports_a_missing_substitution():

@@ -133,6 +133,19 @@ def test_override_of_a_budget_reaches_the_settings_parameter():
     assert settings["dispatcherBatchSize"] == 4
 
 
+def test_the_dispatcher_timeout_sets_its_queue_visibility_and_async_read_timeout(model):
+    """GIVEN the default dispatcher timeout (120 s) or 600 s WHEN loaded THEN the function, its
+    queue (six times it) and the ERP settings' asyncTimeoutSeconds follow it."""
+    long_calls = load_template(
+        REAL_TEMPLATE, parameter_overrides={"ErpDispatcherTimeoutSeconds": 600}
+    )
+    for loaded, timeout, visibility, read in ((model, 120, 720, 100), (long_calls, 600, 3600, 580)):
+        assert loaded.functions["ErpDispatcherFunction"].timeout == timeout
+        assert loaded.queues["ErpRequestQueue"].visibility_timeout == visibility
+        value = loaded.ssm_parameters["ErpSettingsParameter"].value
+        assert ProviderSettings.model_validate_json(value).async_timeout_seconds == read
+
+
 def test_erp_accounts_reach_the_settings_parameter_as_accounts():
     """GIVEN ErpAccounts naming one more account THEN the ERP settings list it, and it parses."""
     accounts = [{"name": "acme", "baseUrl": "https://acme.erp.example.com/api"}]
