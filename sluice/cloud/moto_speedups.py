@@ -1,4 +1,4 @@
-"""Take the per-request costs out of moto that grow with the local cloud's load.
+"""Take the per-request costs out of moto that grow with the local cloud's load, and two races.
 
 The local cloud sends every handler's AWS call through one in-process moto server, and a
 dispatcher bench puts thousands of messages on one queue. Three of moto's costs then dominated
@@ -13,6 +13,13 @@ the process's busy time; each is replaced by an equivalent that gives the same a
   cost about 30,000 clock reads. Here the time is read once per scan and the retention period
   is read directly.
 - DeleteMessage scans the queue twice and rebuilds it; here it finds the message and removes it.
+- ReceiveMessage lists the message groups in flight by iterating the queue's set of pending
+  messages, which a concurrent receive or delete changes: "Set changed size during iteration",
+  a 500 for the receive. Here it iterates a copy (taken in one step under the GIL).
+- S3 computes an object's ETag (once, then cached) by seeking and reading the object's buffer
+  without the lock its readers hold, so a concurrent GetObject (a distributed Map's readers of
+  one file) could read from the wrong offset, and the ETag could be cached from part of the
+  body: an empty body, then a PreconditionFailed for every `IfMatch`. Here it holds the lock.
 
 Times are still read through `moto.sqs.models.unix_time_millis`, so `SqsClockPatch` (which
 rebinds it to the local cloud's clock) keeps working. `install_moto_speedups` is idempotent and
@@ -23,12 +30,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 
 from moto import backends
+from moto.s3 import models as s3_models
 from moto.sqs import models as sqs_models
 from moto.sqs.exceptions import ReceiptHandleIsInvalid
 
 _LIST_OF_MOTO_MODULES = backends.list_of_moto_modules
+_ETAG_BLOCK_BYTES = 16 * 1024 * 1024
 
 
 @functools.cache
@@ -82,11 +92,31 @@ def _delete_message(queue: sqs_models.Queue, receipt_handle: str) -> None:
     queue.deleted_messages.update(message.all_receipt_handles)
 
 
+def _pending_message_groups(queue: sqs_models.Queue) -> set[str]:
+    """`Queue.pending_message_groups`, over a copy of the pending messages."""
+    return {m.group_id for m in tuple(queue._pending_messages) if m.group_id is not None}
+
+
+def _etag(key: s3_models.FakeKey) -> str:
+    """`FakeKey.etag`: the MD5 of the object's body, read under the key's lock."""
+    if key._etag is None:
+        with key.lock:
+            if key._etag is None:
+                digest = hashlib.md5(usedforsecurity=False)
+                key._value_buffer.seek(0)
+                for block in iter(lambda: key._value_buffer.read(_ETAG_BLOCK_BYTES), b""):
+                    digest.update(block)
+                key._etag = digest.hexdigest()
+    return f'"{key._etag}"'
+
+
 def install_moto_speedups() -> None:
     """Replace the costly parts of moto described above (idempotent)."""
     backends.list_of_moto_modules = _moto_modules
     sqs_models.Queue.messages = property(_visible_messages)  # type: ignore[method-assign,assignment]
     sqs_models.Queue.approximate_number_of_messages_delayed = property(_delayed_count)  # type: ignore[method-assign,assignment]
     sqs_models.Queue.approximate_number_of_messages_not_visible = property(_in_flight_count)  # type: ignore[method-assign,assignment]
+    sqs_models.Queue.pending_message_groups = property(_pending_message_groups)  # type: ignore[method-assign,assignment]
+    s3_models.FakeKey.etag = property(_etag)  # type: ignore[method-assign,assignment]
     sqs_models.Queue.delete_message = _delete_message  # type: ignore[method-assign]
     sqs_models.SQSBackend.is_message_valid_based_on_retention_period = _within_retention  # type: ignore[method-assign]

@@ -1,9 +1,14 @@
 """moto with the local cloud's speedups still answers SQS as it did (and as SQS does)."""
 
+import hashlib
+import sys
+import threading
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import backends, mock_aws
+from moto.s3 import models as s3_models
 
 from sluice.cloud.moto_speedups import install_moto_speedups
 
@@ -85,3 +90,49 @@ def test_given_a_message_older_than_the_retention_period_when_receiving_then_it_
     ]
     queue._messages[0].sent_timestamp -= 120_000
     assert "Messages" not in sqs.receive_message(QueueUrl=url)
+
+
+def test_given_a_fifo_group_in_flight_when_receiving_then_only_other_groups_are_returned(sqs):
+    url = sqs.create_queue(
+        QueueName="work.fifo",
+        Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+    )["QueueUrl"]
+    for group, body in (("a", "a1"), ("a", "a2"), ("b", "b1")):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group)
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+    assert [m["Body"] for m in first] == ["a1"]
+    rest = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in rest] == ["b1"]
+
+
+def test_given_concurrent_readers_when_an_etag_is_computed_then_both_see_the_whole_body():
+    install_moto_speedups()
+    body = bytes(range(256)) * 400
+    key = s3_models.FakeKey(
+        "snapshot.csv", body, account_id="123456789012", region_name="us-east-1"
+    )
+    expected = f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+    wrong: list[str] = []
+
+    def hash_again() -> None:
+        for _ in range(3000):
+            key._etag = None
+            if key.etag != expected:
+                wrong.append("etag")
+
+    def read() -> None:
+        for _ in range(3000):
+            if key.value != body:
+                wrong.append("value")
+
+    threads = [threading.Thread(target=work) for work in (hash_again, read, hash_again, read)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: make the race likely
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
