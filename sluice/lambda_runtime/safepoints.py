@@ -12,6 +12,9 @@ import system, except where such code is blocked waiting inside a `try` or `with
 up (`Condition.wait` at its acquire, `Event.wait`, `Future.result`, `Thread.join`): there an
 exception is as safe as a KeyboardInterrupt. A thread waiting for a socket or the clock, or
 running handler code (a module's top level during its import included), is fair game.
+Code that must run to its end once entered is `seal`ed: no thread with one of its frames on
+the stack is interrupted (the local cloud seals its in-process calls into moto, whose models
+an exception half-way could leave inconsistent).
 
 The stack is read and the exception set while the interpreter is kept from switching threads
 (`sys.setswitchinterval`), so the thread cannot move into such code in between; a switch
@@ -49,6 +52,7 @@ _UNSAFE_PREFIXES = tuple(
     )
 )
 _UNSAFE_FROZEN = ("<frozen importlib._bootstrap", "<frozen importlib._bootstrap_external")
+_sealed: set[CodeType] = set()
 
 
 def _lines_calling(function: Callable[..., object], call: str) -> tuple[CodeType, frozenset[int]]:
@@ -79,11 +83,19 @@ def _unsafe(frame: FrameType) -> bool:
     return filename.startswith(_UNSAFE_FROZEN) or filename.startswith(_UNSAFE_PREFIXES)
 
 
+def seal(code: CodeType) -> None:
+    """Never interrupt a thread while a call of `code` is on its stack."""
+    _sealed.add(code)
+
+
 def at_safepoint(frame: FrameType | None, base: CodeType) -> bool:
-    """Whether innermost `frame` is safe to raise in and runs within a call of `base`."""
+    """Whether innermost `frame` is safe to raise in and runs within a call of `base` (and
+    no sealed call)."""
     if frame is None or _unsafe(frame):
         return False
     while frame is not None and frame.f_code is not base:
+        if frame.f_code in _sealed:
+            return False
         frame = frame.f_back
     return frame is not None
 

@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 
-from sluice.lambda_runtime.safepoints import interrupt_at_safepoint
+from sluice.lambda_runtime.safepoints import interrupt_at_safepoint, seal
 
 
 class Stop(BaseException):
@@ -73,6 +73,40 @@ def test_given_a_thread_outside_the_base_call_when_interrupting_then_it_is_not_s
     assert not interrupt_at_safepoint(thread.ident, elsewhere.__code__, Stop)
     release.set()
     thread.join(5)
+
+
+def _sealed_wait(release: threading.Event) -> None:
+    """A call that must run to its end once entered."""
+    while not release.wait(0.01):
+        pass
+
+
+seal(_sealed_wait.__code__)
+
+
+def test_given_a_thread_inside_a_sealed_call_when_interrupting_then_it_waits_for_its_return():
+    release, stopped, returned = threading.Event(), threading.Event(), threading.Event()
+
+    def call_sealed_then_wait() -> None:
+        try:
+            _sealed_wait(release)
+            returned.set()
+            while True:
+                time.sleep(0.01)
+        except Stop:
+            stopped.set()
+
+    thread = _start(call_sealed_then_wait)
+    for _ in range(50):
+        assert not interrupt_at_safepoint(thread.ident, call_sealed_then_wait.__code__, Stop)
+        time.sleep(0.002)
+    release.set()
+    assert returned.wait(5)
+    deadline = time.monotonic() + 5
+    while not interrupt_at_safepoint(thread.ident, call_sealed_then_wait.__code__, Stop):
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    assert stopped.wait(5)
 
 
 def _work() -> int:
