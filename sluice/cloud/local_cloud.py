@@ -2,7 +2,8 @@
 
 Start-up order, each step using the previous one's endpoints:
 1. moto's server (in this process, on 127.0.0.1) for SQS, DynamoDB, S3, SNS, SSM, Secrets
-   Manager and EventBridge, with moto's SQS following the local cloud's clock;
+   Manager and EventBridge, with moto's SQS following the local cloud's clock; boto3 calls
+   made in this process reach it on the calling thread (`in_process_moto`), others over HTTP;
 2. the provider simulators;
 3. the template, with each provider's `<Provider>BaseUrl` parameter pointed at its simulator,
    and its resources provisioned on moto (secrets get the simulators' keys);
@@ -35,8 +36,10 @@ from sluice.alarms import LocalAlarms
 from sluice.clock import Clock, RealClock, ScaledClock
 from sluice.cloud.function_logs import FunctionLogRouter
 from sluice.cloud.handler_clock import install_handler_clock
+from sluice.cloud.in_process_moto import InProcessMoto
 from sluice.cloud.moto_speedups import install_moto_speedups
 from sluice.cloud.settings import CloudSettings
+from sluice.cloud.shared_botocore_loader import install_shared_loader
 from sluice.entrypoints import (
     EventRouter,
     MotoEventsHook,
@@ -191,6 +194,7 @@ class LocalCloud:
 
     def _start_moto(self) -> None:
         install_moto_speedups()
+        install_shared_loader()
         server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
         server.start()
         self._stack.callback(server.stop)
@@ -199,6 +203,8 @@ class LocalCloud:
         # moto's backends are global to the process: without a reset, a new local cloud would
         # see an earlier one's tables, queues and items (and answer its orders as duplicates).
         requests.post(f"{self.moto_url}/moto-api/reset", timeout=30).raise_for_status()
+        in_process = InProcessMoto(self.moto_url).install()
+        self._stack.callback(in_process.uninstall)
         patch = SqsClockPatch(self.clock).install()
         self._stack.callback(patch.uninstall)
 
