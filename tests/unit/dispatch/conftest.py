@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from sluice_shared import settings
+from sluice_shared import clock, settings
 from sluice_shared.dispatch import Dispatcher, default_registry
 from sluice_shared.dispatch.callbacks import TaskCallbacks
 from sluice_shared.dispatch.deferral import MessageDeferrer
@@ -20,7 +20,7 @@ from tests.fixtures.aws import IDEMPOTENCY_TABLE_NAME, create_idempotency_table,
 from tests.fixtures.lambda_context import FakeLambdaContext
 from tests.fixtures.provider_server import FakeProvider, provider_server
 from tests.fixtures.providers import ERP, configure_erp, fake_provider_settings
-from tests.unit.dispatch.support import FakeStepFunctions, RequestQueue
+from tests.unit.dispatch.support import NOW, FakeStepFunctions, FrozenTime, RequestQueue
 from tests.unit.governor.support import create_governor_table
 
 __all__ = ["provider_server"]
@@ -99,3 +99,12 @@ def configured_erp(
     """The fake ERP's settings and key in mocked SSM and Secrets Manager, as Lambda reads them."""
     configure_erp(monkeypatch, provider_server.base_url)
     return provider_server
+
+
+@pytest.fixture
+def frozen_time() -> Iterator[FrozenTime]:
+    """The shared layer's clock, frozen at NOW."""
+    frozen = FrozenTime(NOW)
+    previous = clock.install(frozen)
+    yield frozen
+    clock.install(previous)

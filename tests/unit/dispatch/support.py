@@ -1,4 +1,5 @@
-"""Test helpers for the dispatcher: a moto request queue, SQS events, a fake Step Functions."""
+"""Test helpers for the dispatcher: a moto request queue, SQS events, a fake Step Functions,
+a frozen clock."""
 
 import json
 import threading
@@ -11,6 +12,8 @@ from botocore.exceptions import ClientError
 from tests.fixtures.events import load_event
 
 REQUEST_QUEUE_NAME = "sluice-test-erp-requests"
+# Where `FrozenTime` starts (the `frozen_time` fixture).
+NOW = 1_700_000_000.0
 
 
 def envelope(event_file: str = "dispatcher/record-order.json", **changes: Any) -> dict[str, Any]:
@@ -131,3 +134,22 @@ class FakeStepFunctions:
                 {"Error": {"Code": "TaskTimedOut", "Message": "Task Timed Out"}}, action
             )
         return {}
+
+
+class FrozenTime:
+    """A clock that stays where the test puts it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        """The frozen time."""
+        return self.now
+
+    def monotonic(self) -> float:
+        """The frozen time, as a counter."""
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Move the frozen time on."""
+        self.now += seconds

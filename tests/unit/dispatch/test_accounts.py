@@ -1,4 +1,5 @@
-"""Requests name their provider account: its client, its key and its own backoff gate.
+"""Requests name their provider account: its client, its key, its own backoff gate and its own
+duplicate check.
 
 The dispatcher here uses the Lambda wiring's `provider_client`, so settings and keys come from
 (mocked) SSM and Secrets Manager as in Lambda. The fake ERP serves every account: account
@@ -11,8 +12,13 @@ from dataclasses import dataclass
 import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
 
-from sluice_shared.dispatch import Dispatcher, default_registry
+from sluice_shared.dispatch import BatchResult, Dispatcher, default_registry
 from sluice_shared.dispatch.callbacks import TaskCallbacks
 from sluice_shared.dispatch.deferral import MessageDeferrer
 from sluice_shared.dispatch.idempotency import OnceRunner
@@ -88,6 +94,78 @@ def test_given_a_request_naming_no_account_then_it_goes_to_the_default_account(a
     [request] = accounts.erp.requests_to("POST", DEFAULT_PATH)
     assert result.outcomes == {"done": 1}
     assert request.headers["authorization"] == f"Bearer {ERP.api_key}"
+
+
+def one_by_one(accounts: AccountsWorld, count: int) -> list[BatchResult]:
+    """Receive `count` messages, then dispatch each in a batch of its own, in turn."""
+    records = accounts.queue.receive_event(count)["Records"]
+    return [accounts.dispatcher.process_batch({"Records": [record]}) for record in records]
+
+
+def test_given_the_same_key_for_two_accounts_then_each_account_gets_its_request(accounts):
+    """One key store for all accounts at the ERP: the header carries the account too."""
+    accounts.erp.script("POST", DEFAULT_PATH, CREATED)
+    accounts.erp.script("POST", BETA_PATH, CREATED)
+    accounts.queue.send(keyed(1), keyed(1, account="beta"))
+    first, second = one_by_one(accounts, 2)
+    [default] = accounts.erp.requests_to("POST", DEFAULT_PATH)
+    [beta] = accounts.erp.requests_to("POST", BETA_PATH)
+    assert first.outcomes == second.outcomes == {"done": 1}
+    assert default.headers["idempotency-key"] == "order-shopify-1-customer-update"
+    assert beta.headers["idempotency-key"] == "beta#order-shopify-1-customer-update"
+
+
+def test_given_the_same_key_twice_for_one_account_then_its_request_is_sent_once(accounts):
+    accounts.erp.script("POST", BETA_PATH, CREATED)
+    accounts.queue.send(keyed(1, account="beta"), keyed(1, account="beta"))
+    first, second = one_by_one(accounts, 2)
+    assert first.outcomes == second.outcomes == {"done": 1}
+    assert len(accounts.erp.requests_to("POST", BETA_PATH)) == 1
+
+
+def test_given_no_account_and_the_default_account_by_name_then_they_are_one_request(accounts):
+    """Same account, API key and Idempotency-Key: the ERP would take them for one anyway."""
+    accounts.erp.script("POST", DEFAULT_PATH, CREATED)
+    accounts.queue.send(keyed(1), keyed(1, account="default"))
+    first, second = one_by_one(accounts, 2)
+    assert first.outcomes == second.outcomes == {"done": 1}
+    assert len(accounts.erp.requests_to("POST", DEFAULT_PATH)) == 1
+
+
+def save_as_before_accounts(body: dict, result: dict) -> None:
+    """Record `result` for `body` as the dispatcher did before accounts were in its key:
+    Powertools over the whole envelope, keyed by provider, operation and idempotencyKey."""
+    config = IdempotencyConfig(
+        event_key_jmespath="[provider, operation, idempotencyKey]",
+        expires_after_seconds=24 * 3600,
+    )
+    config.register_lambda_context(FakeLambdaContext())
+    persistence = DynamoDBPersistenceLayer(
+        table_name=IDEMPOTENCY_TABLE_NAME, boto3_client=boto3.client("dynamodb")
+    )
+
+    def perform(request: dict) -> dict:
+        return result
+
+    once = idempotent_function(
+        perform,
+        data_keyword_argument="request",
+        persistence_store=persistence,
+        config=config,
+        key_prefix="sluice.dispatch",
+    )
+    once(request=body)
+
+
+def test_given_a_record_from_before_accounts_then_a_duplicate_on_the_default_account_is_caught(
+    accounts,
+):
+    """A deploy while records exist: a duplicate of a request done before it is not sent."""
+    save_as_before_accounts(keyed(1), {"id": "hist-before"})
+    accounts.queue.send(keyed(1), keyed(1, account="default"))
+    first, second = one_by_one(accounts, 2)
+    assert first.outcomes == second.outcomes == {"done": 1}
+    assert accounts.erp.requests == []
 
 
 def test_given_an_account_failing_then_its_errors_count_against_it_alone(accounts):

@@ -93,13 +93,6 @@ def test_given_a_429_when_dispatched_then_the_message_is_hidden_for_the_retry_af
     assert world.queue.visible_bodies() == []
 
 
-def test_given_a_transient_failure_when_dispatched_then_the_message_keeps_its_visibility(world):
-    world.erp.script("POST", RECORD_ORDER_PATH, ScriptedResponse(503, {"message": "down"}))
-    world.queue.send(envelope())
-    world.dispatcher.process_batch(world.queue.receive_event(1))
-    assert world.queue.visible_bodies() == [envelope()]
-
-
 def test_given_a_429_when_the_next_batch_comes_then_the_governor_defers_it_without_a_call(
     world,
 ):

@@ -1,44 +1,13 @@
 """The memory of rejected messages: per message id, for later receives only, until it expires."""
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
 
-from sluice_shared import clock
 from sluice_shared.dispatch.rejections import Rejection, RejectionMemory
 from tests.fixtures.aws import IDEMPOTENCY_TABLE_NAME
+from tests.unit.dispatch.support import NOW
 
-NOW = 1_700_000_000.0
 REJECTED_AT_FIRST = Rejection(1, "ProviderRejected", "HTTP 404: no customer CUS-MISSING")
-
-
-class FrozenTime:
-    """A clock that stays where the test puts it."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def time(self) -> float:
-        """The frozen time."""
-        return self.now
-
-    def monotonic(self) -> float:
-        """The frozen time, as a counter."""
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        """Move the frozen time on."""
-        self.now += seconds
-
-
-@pytest.fixture
-def frozen_time() -> Iterator[FrozenTime]:
-    """The shared layer's clock, frozen at NOW."""
-    frozen = FrozenTime(NOW)
-    previous = clock.install(frozen)
-    yield frozen
-    clock.install(previous)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Put a throttled message back on its queue until the provider is ready for it again.
+"""Put a message back on its queue for a while: throttled, failed for now, or a twin's copy.
 
 The message's visibility is set to the wait (`ChangeMessageVisibility`) and the record is
 reported as a batch item failure, so it is neither deleted nor received again early.
@@ -10,15 +10,36 @@ push a message into the DLQ within a minute. With maxReceiveCount 5 a message su
 about 15 minutes of throttling before the DLQ (redrive it from there); 10 allow about
 8 hours. The governor's backoff keeps most requests from being throttled in the first place.
 
+A transient failure (5xx, timeout, dropped connection) waits the same 30 s x 2^(receives - 1),
+not the queue's visibility timeout (six dispatcher timeouts, 720 s by default). A shorter
+first wait would gain a few seconds on a drain that takes minutes and cost more: after a
+read timeout the provider may still be working on the request, holding one of its
+connections, and a retry with the same Idempotency-Key would hold a second one (the ERP
+simulator makes it wait for the first); maxReceiveCount 10 still spans about 8 hours of
+provider trouble before the DLQ, as for throttles, where a 10 s start would give up within
+3 hours. A run of failures is the governor's to slow down (its per-account backoff), not
+each message's.
+
+A copy received while its twin (same account and idempotency key) is still in progress waits
+until the twin's invocation must have ended (`twin_wait_seconds`): the rest of the running
+invocation, plus a second. The twin runs in the same function, whose timeout
+(ErpDispatcherTimeoutSeconds for the ERP) bounds it: a twin in the same batch ends with this
+invocation, one in an invocation that started earlier ends sooner. One that started later
+(moments later, on another poller) may still run when the copy comes back; the copy is then
+hidden again, spending one more receive.
+
 The dispatcher hides poison messages the same way, for its short poison delay instead, so
 they reach the DLQ within minutes rather than after maxReceiveCount visibility timeouts.
 https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
 """
 
 import functools
+import math
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.client import BaseClient
+
+from sluice_shared import clock, invocation
 
 # A message can stay invisible at most 12 hours from its receive; keep clear of the limit
 # by the longest a Lambda invocation can have held it already (15 minutes).
@@ -26,6 +47,8 @@ MAX_VISIBILITY_SECONDS = 12 * 3600 - 15 * 60
 FIRST_DEFERRAL_SECONDS = 30
 # 30 s x 2^11 is past the limit above: more doublings cannot change the answer.
 _MAX_DOUBLINGS = 11
+# Added to a twin's wait: SQS and Lambda do not keep the same clock.
+TWIN_MARGIN_SECONDS = 1
 
 
 def deferral_seconds(retry_after: int | None, receive_count: int) -> int:
@@ -33,6 +56,17 @@ def deferral_seconds(retry_after: int | None, receive_count: int) -> int:
     doublings = min(max(receive_count, 1) - 1, _MAX_DOUBLINGS)
     floor = FIRST_DEFERRAL_SECONDS * 2**doublings
     return min(MAX_VISIBILITY_SECONDS, max(retry_after or 0, floor))
+
+
+def twin_wait_seconds(receive_count: int) -> int:
+    """How long to hide a copy whose twin is in progress: the running invocation's remaining
+    time and `TWIN_MARGIN_SECONDS`; outside an invocation (no deadline), as a transient failure.
+    """
+    ends = invocation.deadline()
+    if ends is None:
+        return deferral_seconds(None, receive_count)
+    remaining = max(0, math.ceil(ends - clock.time()))
+    return min(MAX_VISIBILITY_SECONDS, remaining + TWIN_MARGIN_SECONDS)
 
 
 def queue_name_and_account(queue_arn: str) -> tuple[str, str]:

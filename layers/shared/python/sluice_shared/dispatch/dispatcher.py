@@ -8,11 +8,20 @@ Each record ends in one of these ways:
   deleted.
 - deferred: throttled (429 / Retry-After, or the governor's backoff); the message's
   visibility is set to the wait and it stays on the queue.
+- duplicate-in-progress: a copy received while its twin (same idempotency key and account)
+  is still being performed; hidden until the twin's invocation must have ended (the rest of
+  this invocation, deferral.py), it stays on the queue: its next receive returns the twin's
+  saved result, or performs the request if the twin failed.
 - poison: a permanent failure without a task token; logged with the message id, receive
   count and reason, hidden for a short delay and left on the queue, so SQS's redrive policy
   moves it to the DLQ after maxReceiveCount receives (see below).
-- retried: a transient failure (5xx, timeout, a duplicate still in progress); the message
-  comes back after the queue's visibility timeout.
+- retried: a transient failure (5xx, timeout, dropped connection); hidden for 30 s x
+  2^(receives - 1) and left on the queue, so SQS's redrive policy still bounds it. Any other
+  error (a failing AWS call of the dispatcher's own) leaves the message to come back after
+  the queue's visibility timeout.
+
+A message that cannot be hidden (ChangeMessageVisibility fails) is logged and still reported
+as a batch item failure: it comes back after the queue's visibility timeout.
 
 Poison: SQS's redrive policy stays the only way to the DLQ (nothing deletes or re-sends a
 poison message, so its receive count and enqueue time are SQS's own). A batch item failure
@@ -43,6 +52,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -52,23 +64,38 @@ from sluice_shared.dispatch.deferral import (
     MAX_VISIBILITY_SECONDS,
     MessageDeferrer,
     deferral_seconds,
+    twin_wait_seconds,
 )
 from sluice_shared.dispatch.envelope import RequestEnvelope, parse_envelope, task_token_in
-from sluice_shared.dispatch.errors import MessageDeferred, PoisonMessage, RequestInvalid
+from sluice_shared.dispatch.errors import (
+    MessageDeferred,
+    MessageRetried,
+    PoisonMessage,
+    RequestInvalid,
+    TwinInProgress,
+)
 from sluice_shared.dispatch.heartbeat import heartbeats
-from sluice_shared.dispatch.idempotency import OnceRunner
+from sluice_shared.dispatch.idempotency import OnceRunner, for_provider
 from sluice_shared.dispatch.registry import Operation, OperationRegistry
 from sluice_shared.dispatch.rejections import Rejection, RejectionMemory
 from sluice_shared.observability import get_logger
 from sluice_shared.providers.client import ProviderClient
-from sluice_shared.providers.errors import ProviderRejected, ProviderThrottled
+from sluice_shared.providers.errors import (
+    ProviderRejected,
+    ProviderThrottled,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
 
 DONE = "done"
 ANSWERED = "answered"
 WORKFLOW_GONE = "workflow-gone"
 DEFERRED = "deferred"
+DUPLICATE_IN_PROGRESS = "duplicate-in-progress"
 POISON = "poison"
 RETRIED = "retried"
+# Failures that say nothing about the request, only the moment: hidden, then sent again.
+TRANSIENT_ERRORS = (ProviderUnavailable, ProviderTimeout)
 DEFAULT_HEARTBEAT_SECONDS = 60.0
 POISON_LINE = "poison message: it reaches the DLQ after maxReceiveCount"
 
@@ -186,6 +213,16 @@ class Dispatcher:
             raise MessageDeferred(
                 f"{type(error).__name__}: {error}; visible again in {seconds} s"
             ) from error
+        except TRANSIENT_ERRORS as error:
+            seconds = deferral_seconds(None, log["receiveCount"])
+            when = self._hide(record, seconds, log)
+            raise MessageRetried(f"{type(error).__name__}: {error}; {when}") from error
+        except IdempotencyAlreadyInProgressError as error:
+            when = self._hide(record, twin_wait_seconds(log["receiveCount"]), log)
+            raise TwinInProgress(
+                f"a copy of this request is still in progress; {when}, when the invocation "
+                "performing it has ended"
+            ) from error
         except ProviderRejected as error:
             if request.task_token is None:
                 self._remember(record, error, log)
@@ -198,17 +235,27 @@ class Dispatcher:
         return DONE
 
     def _perform(self, request: RequestEnvelope, operation: Operation) -> dict[str, Any]:
-        """The operation's result, once per idempotency key, heartbeating a waiting workflow."""
+        """The operation's result, once per account and idempotency key (idempotency.py),
+        heartbeating a waiting workflow."""
+        client = self._client_for(request.provider, request.account)
+        account = self._named_account(request)
+        sent = for_provider(request, account)
 
         def work() -> dict[str, Any]:
-            client = self._client_for(request.provider, request.account)
-            if request.task_token is None:
-                return operation(client, request)
-            token = request.task_token
+            if sent.task_token is None:
+                return operation(client, sent)
+            token = sent.task_token
             with heartbeats(lambda: self._callbacks.heartbeat(token), self._heartbeat_seconds):
-                return operation(client, request)
+                return operation(client, sent)
 
-        return self._once.run(request, work)
+        return self._once.run(request, work, account)
+
+    def _named_account(self, request: RequestEnvelope) -> str | None:
+        """The request's account when it is not its provider's default one (None: default)."""
+        if request.account is None:
+            return None
+        default = self._client_for(request.provider, None).settings.account
+        return None if request.account == default else request.account
 
     def _reject(
         self, error: Exception, task_token: str | None, record: SQSRecord, log: dict[str, Any]
@@ -228,24 +275,27 @@ class Dispatcher:
     def _leave_for_dlq(
         self, record: SQSRecord, error_type: str, reason: str, log: dict[str, Any]
     ) -> PoisonMessage:
-        """Log a poison message's reason and hide it briefly; the error that keeps it queued."""
-        get_logger().error(
-            POISON_LINE,
-            extra={
-                **log,
-                "errorType": error_type,
-                "reason": reason,
-                "visibleAgainInSeconds": self._poison_delay_seconds,
-            },
-        )
+        """Hide a poison message briefly and log its reason; the error that keeps it queued."""
+        self._hide(record, self._poison_delay_seconds, log)
+        get_logger().error(POISON_LINE, extra={**log, "errorType": error_type, "reason": reason})
+        return PoisonMessage(f"{error_type}: {reason}")
+
+    def _hide(self, record: SQSRecord, seconds: int, log: dict[str, Any]) -> str:
+        """Hide `record`'s message for `seconds` (noted in `log`); when it is visible again.
+
+        When that fails the message still stays on the queue (the caller reports it as a batch
+        item failure) and comes back after the queue's visibility timeout.
+        """
         try:
-            self._deferrer.defer(record, self._poison_delay_seconds)
+            self._deferrer.defer(record, seconds)
         except (BotoCoreError, ClientError) as error:
             get_logger().warning(
-                "could not hide the poison message; it comes back after the visibility timeout",
+                "could not hide the message; it comes back after the visibility timeout",
                 extra={**log, "errorType": type(error).__name__, "reason": str(error)},
             )
-        return PoisonMessage(f"{error_type}: {reason}")
+            return "visible again after the queue's visibility timeout"
+        log.update(visibleAgainInSeconds=seconds)
+        return f"visible again in {seconds} s"
 
     def _remember(self, record: SQSRecord, error: ProviderRejected, log: dict[str, Any]) -> None:
         """Remember the provider's rejection of this message; its later receives need no call."""
@@ -271,6 +321,8 @@ def _failure_kind(error: Exception) -> str:
     """The outcome name of a record that stays on the queue."""
     if isinstance(error, MessageDeferred):
         return DEFERRED
+    if isinstance(error, TwinInProgress):
+        return DUPLICATE_IN_PROGRESS
     if isinstance(error, PoisonMessage):
         return POISON
     return RETRIED

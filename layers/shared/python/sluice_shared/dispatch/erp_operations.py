@@ -36,7 +36,11 @@ def _payload(request: RequestEnvelope) -> CustomerOrderPayload:
 
 
 def record_customer_order(client: ProviderClient, request: RequestEnvelope) -> dict[str, Any]:
-    """`POST /customers/{id}/orders`: add the order to the customer's history (CRM/loyalty)."""
+    """`POST /customers/{id}/orders`: add the order to the customer's history (CRM/loyalty).
+
+    Its `Idempotency-Key` is the request's key as the dispatcher hands it over: per account
+    (`idempotency.for_provider`), so two accounts' requests are never taken for one.
+    """
     payload = _payload(request)
     return client.request(
         "POST",

@@ -25,6 +25,19 @@ class MessageDeferred(RecordNotDone):
     """The provider (or the governor) asked us to wait: visibility set to the wait."""
 
 
+class MessageRetried(RecordNotDone):
+    """A transient failure (5xx, timeout, dropped connection): hidden for a backoff that grows
+    with the receive count (deferral.py), then received again."""
+
+
+class TwinInProgress(RecordNotDone):
+    """A copy of a request whose twin (same idempotency key) is still being performed.
+
+    Hidden until the twin's invocation must have ended, then received again: it returns the
+    twin's saved result, or performs the request itself if the twin failed.
+    """
+
+
 class PoisonMessage(RecordNotDone):
     """A permanent failure with nobody to tell: left to reach the DLQ via maxReceiveCount.
 

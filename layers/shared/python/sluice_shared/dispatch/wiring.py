@@ -56,6 +56,7 @@ _OUTCOME_METRICS = {
     dispatcher.ANSWERED: "RequestsAnsweredWithFailure",
     dispatcher.WORKFLOW_GONE: "RequestsForGoneWorkflows",
     dispatcher.DEFERRED: "RequestsDeferred",
+    dispatcher.DUPLICATE_IN_PROGRESS: "RequestsDuplicateInProgress",
     dispatcher.POISON: "RequestsPoison",
     dispatcher.RETRIED: "RequestsRetried",
 }
