@@ -195,6 +195,25 @@ def test_given_a_state_cache_when_a_call_fails_then_the_next_call_sees_the_backo
         pass
 
 
+def test_given_a_state_cache_when_a_call_fails_while_another_runs_then_its_success_resets_it(
+    table, clock
+):
+    """GIVEN the dispatcher's cached states WHEN a call fails while an earlier one is still
+    running THEN the earlier one's success resets the count: scattered errors among
+    overlapping calls do not add up to a backoff."""
+    cached = Governor(table, GovernorConfig(state_cache_seconds=1.0), clock=clock)
+    with cached.call("erp", "acme"):
+        pass
+    for _ in range(3):
+        with cached.call("erp", "acme"):
+            clock.advance(0.2)
+            with pytest.raises(ProviderUnavailable), cached.call("erp", "acme"):
+                raise ProviderUnavailable("erp", "down", 503)
+    assert table.read_state(integration_key("erp", "acme")).consecutive_errors == 0
+    with cached.call("erp", "acme"):
+        pass
+
+
 def test_given_the_default_tolerance_when_errors_are_scattered_then_the_account_is_not_held(
     table, clock
 ):

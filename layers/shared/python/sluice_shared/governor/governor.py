@@ -102,7 +102,7 @@ class Governor:
             raise
         else:
             with _bookkeeping(integration, "record the success"):
-                self._record_success(integration, state)
+                self._record_success(integration, self._state_after(integration, state))
         finally:
             if lease is not None:
                 with _bookkeeping(integration, "release the lease"):
@@ -126,6 +126,16 @@ class Governor:
             state = self.table.read_state(integration)
             self._states.put(integration, state, now)
         return state
+
+    def _state_after(self, integration: str, state: AccountState) -> AccountState:
+        """The account's state when a call ends: re-read (through the cache) by a caller that
+        caches states, since many calls overlap and errors counted while one ran are not in
+        the state it started with; a success must see them to reset the count, or scattered
+        errors among overlapping calls would add up to a backoff. Callers without a cache
+        (sync steps) keep the state they started with, saving a read per call."""
+        if self.config.state_cache_seconds <= 0:
+            return state
+        return self._read_state(integration)
 
     def _release(self, integration: str, lease: Lease) -> None:
         """Give the lease back; warn when it had expired (the call outlived `lease_seconds`)."""
