@@ -20,8 +20,8 @@ from tests.fixtures.aws import IDEMPOTENCY_TABLE_NAME, create_idempotency_table,
 from tests.fixtures.lambda_context import FakeLambdaContext
 from tests.fixtures.provider_server import FakeProvider, provider_server
 from tests.fixtures.providers import ERP, configure_erp, fake_provider_settings
-from tests.unit.dispatch.support import NOW, FakeStepFunctions, FrozenTime, RequestQueue
-from tests.unit.governor.support import create_governor_table
+from tests.unit.dispatch.support import NOW, FakeStepFunctions, RequestQueue
+from tests.unit.governor.support import FakeClock, create_governor_table
 
 __all__ = ["provider_server"]
 
@@ -102,9 +102,9 @@ def configured_erp(
 
 
 @pytest.fixture
-def frozen_time() -> Iterator[FrozenTime]:
+def frozen_time() -> Iterator[FakeClock]:
     """The shared layer's clock, frozen at NOW."""
-    frozen = FrozenTime(NOW)
+    frozen = FakeClock(NOW)
     previous = clock.install(frozen)
     yield frozen
     clock.install(previous)

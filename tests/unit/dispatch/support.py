@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from tests.fixtures.events import load_event
 
 REQUEST_QUEUE_NAME = "sluice-test-erp-requests"
-# Where `FrozenTime` starts (the `frozen_time` fixture).
+# Where the `frozen_time` fixture's clock starts.
 NOW = 1_700_000_000.0
 
 
@@ -134,22 +134,3 @@ class FakeStepFunctions:
                 {"Error": {"Code": "TaskTimedOut", "Message": "Task Timed Out"}}, action
             )
         return {}
-
-
-class FrozenTime:
-    """A clock that stays where the test puts it."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def time(self) -> float:
-        """The frozen time."""
-        return self.now
-
-    def monotonic(self) -> float:
-        """The frozen time, as a counter."""
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        """Move the frozen time on."""
-        self.now += seconds
