@@ -99,15 +99,17 @@ def _pending_message_groups(queue: sqs_models.Queue) -> set[str]:
 
 def _etag(key: s3_models.FakeKey) -> str:
     """`FakeKey.etag`: the MD5 of the object's body, read under the key's lock."""
-    if key._etag is None:
+    etag = key._etag
+    if etag is None:
         with key.lock:
-            if key._etag is None:
+            etag = key._etag
+            if etag is None:
                 digest = hashlib.md5(usedforsecurity=False)
                 key._value_buffer.seek(0)
                 for block in iter(lambda: key._value_buffer.read(_ETAG_BLOCK_BYTES), b""):
                     digest.update(block)
-                key._etag = digest.hexdigest()
-    return f'"{key._etag}"'
+                etag = key._etag = digest.hexdigest()
+    return f'"{etag}"'
 
 
 def install_moto_speedups() -> None:

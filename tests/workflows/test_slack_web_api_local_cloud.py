@@ -49,9 +49,15 @@ def test_a_redriven_order_posts_its_resolution_in_the_thread_of_its_failure(clou
     assert failure["text"].startswith(f"Order {key} failed at ValidateOrder")
     assert resolution["text"].startswith(f"Resolved: order {key} succeeded after redrive 1")
     assert [message["ts"] for message in alerts.about(key)] == [failure["ts"], resolution["ts"]]
+    # The notifier marks an alert sent (with its ts) once Slack has answered the post.
+    alert_keys = (f"{arn}#r0#failure", f"{arn}#r1#resolution")
+    sent = eventually(
+        lambda: all(alerts.statuses().get(alert) == "SENT" for alert in alert_keys), ALERT_TIMEOUT
+    )
+    assert sent, [alerts.items().get(alert) for alert in alert_keys]
     ledger = alerts.items()
-    assert ledger[f"{arn}#r0#failure"]["slackTs"] == failure["ts"]
-    assert ledger[f"{arn}#r1#resolution"]["slackTs"] == resolution["ts"]
+    assert ledger[alert_keys[0]]["slackTs"] == failure["ts"]
+    assert ledger[alert_keys[1]]["slackTs"] == resolution["ts"]
 
 
 def test_a_post_whose_answer_was_lost_is_found_in_the_channel_not_posted_again(
