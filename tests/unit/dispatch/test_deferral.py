@@ -6,6 +6,7 @@ from sluice_shared.dispatch.deferral import (
     MAX_VISIBILITY_SECONDS,
     deferral_seconds,
     queue_name_and_account,
+    retry_seconds,
 )
 
 
@@ -31,6 +32,16 @@ def test_deferral_stays_within_sqs_twelve_hour_visibility_limit():
     assert deferral_seconds(10 * 24 * 3600, 1) == MAX_VISIBILITY_SECONDS
     assert deferral_seconds(None, 50) == MAX_VISIBILITY_SECONDS
     assert MAX_VISIBILITY_SECONDS < 12 * 3600
+
+
+@pytest.mark.parametrize(
+    ("answered", "receive_count", "expected"),
+    [(True, 1, 5), (True, 2, 60), (True, 3, 120), (False, 1, 30), (False, 2, 60)],
+)
+def test_an_answered_failure_is_retried_sooner_only_at_its_first_receive(
+    answered, receive_count, expected
+):
+    assert retry_seconds(answered, receive_count) == expected
 
 
 def test_queue_name_and_account_come_from_the_event_source_arn():

@@ -3,7 +3,7 @@ that doubles with its receives instead of the queue's 720 s visibility timeout."
 
 import pytest
 
-from sluice_shared.dispatch.deferral import FIRST_DEFERRAL_SECONDS
+from sluice_shared.dispatch.deferral import ANSWERED_FIRST_RETRY_SECONDS, FIRST_DEFERRAL_SECONDS
 from sluice_shared.dispatch.dispatcher import RETRIED
 from tests.fixtures.logs import capture_logs
 from tests.fixtures.provider_server import ScriptedResponse
@@ -25,16 +25,26 @@ def not_done_lines(logs) -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    ("answer", "error_type"),
+    ("answer", "error_type", "first_delay"),
     [
-        (ScriptedResponse(500, {"message": "boom"}), "ProviderUnavailable"),
-        (ScriptedResponse(201, {"id": "late"}, hold=True), "ProviderTimeout"),
+        (
+            ScriptedResponse(500, {"message": "boom"}),
+            "ProviderUnavailable",
+            ANSWERED_FIRST_RETRY_SECONDS,
+        ),
+        (
+            ScriptedResponse(201, {"id": "late"}, hold=True),
+            "ProviderTimeout",
+            FIRST_DEFERRAL_SECONDS,
+        ),
     ],
     ids=["500", "read-timeout"],
 )
 def test_given_a_transient_failure_then_the_message_is_hidden_for_the_first_delay(
-    world, answer, error_type
+    world, answer, error_type, first_delay
 ):
+    """A 5xx was answered (the provider holds nothing for it): retried after 5 s. After a read
+    timeout the provider may still be at work: 30 s."""
     logs = capture_logs()
     world.erp.script("POST", RECORD_ORDER_PATH, answer)
     world.queue.send(envelope())
@@ -45,17 +55,18 @@ def test_given_a_transient_failure_then_the_message_is_hidden_for_the_first_dela
 
     assert result.outcomes == {RETRIED: 1}
     assert failed_ids(result.response) == [event["Records"][0]["messageId"]]
-    assert world.queue.visibility_changes == [FIRST_DEFERRAL_SECONDS]
+    assert world.queue.visibility_changes == [first_delay]
     assert world.queue.visible_bodies() == []
     [line] = not_done_lines(logs)
     assert line["errorType"] == "MessageRetried"
-    assert line["visibleAgainInSeconds"] == FIRST_DEFERRAL_SECONDS
+    assert line["visibleAgainInSeconds"] == first_delay
     assert line["reason"].startswith(error_type)
 
 
 def test_given_a_503_without_retry_after_at_each_receive_then_the_delay_doubles_each_time(world):
-    """The third receive is hidden for 30 s x 2^2; the governor tolerates two errors in a row,
-    so the third call is still made."""
+    """The first receive is hidden for 5 s, the later ones on the throttle schedule (the third
+    for 30 s x 2^2): maxReceiveCount keeps its span. The governor tolerates two errors in a
+    row, so the third call is still made."""
     world.erp.script("POST", RECORD_ORDER_PATH, UNAVAILABLE)
     world.queue.send(envelope())
     for _ in range(3):
@@ -66,7 +77,7 @@ def test_given_a_503_without_retry_after_at_each_receive_then_the_delay_doubles_
     assert event["Records"][0]["attributes"]["ApproximateReceiveCount"] == "3"
     assert result.outcomes == {RETRIED: 1}
     assert len(world.erp.requests_to("POST", RECORD_ORDER_PATH)) == 3
-    assert world.queue.visibility_changes == [30, 60, 120]
+    assert world.queue.visibility_changes == [ANSWERED_FIRST_RETRY_SECONDS, 60, 120]
 
 
 def test_given_the_message_cannot_be_hidden_when_it_failed_then_it_is_still_reported(world):

@@ -11,14 +11,16 @@ about 15 minutes of throttling before the DLQ (redrive it from there); 10 allow 
 8 hours. The governor's backoff keeps most requests from being throttled in the first place.
 
 A transient failure (5xx, timeout, dropped connection) waits the same 30 s x 2^(receives - 1),
-not the queue's visibility timeout (six dispatcher timeouts, 720 s by default). A shorter
-first wait would gain a few seconds on a drain that takes minutes and cost more: after a
-read timeout the provider may still be working on the request, holding one of its
-connections, and a retry with the same Idempotency-Key would hold a second one (the ERP
-simulator makes it wait for the first); maxReceiveCount 10 still spans about 8 hours of
-provider trouble before the DLQ, as for throttles, where a 10 s start would give up within
-3 hours. A run of failures is the governor's to slow down (its per-account backoff), not
-each message's.
+not the queue's visibility timeout (six dispatcher timeouts, 720 s by default). After a read
+timeout or a dropped connection the provider may still be working on the request, holding one
+of its connections, and a retry with the same Idempotency-Key would hold a second one (the ERP
+simulator makes it wait for the first). A failure the provider answered (a 5xx, a 408, a
+body that is not JSON) holds nothing once answered, and a lone one is usually a blip: its
+first retry comes after 5 s (`ANSWERED_FIRST_RETRY_SECONDS`), so a drain's last requests do
+not wait 30 s for it. From the second receive on it waits like any other, so
+maxReceiveCount 10 still spans about 8 hours of provider trouble before the DLQ (a 5 s start
+doubling would give up within an hour and a half). A run of failures is the governor's to
+slow down (its per-account backoff), not each message's.
 
 A copy received while its twin (same account and idempotency key) is still in progress waits
 until the twin's invocation must have ended (`twin_wait_seconds`): the rest of the running
@@ -45,6 +47,8 @@ from sluice_shared import clock, invocation
 # by the longest a Lambda invocation can have held it already (15 minutes).
 MAX_VISIBILITY_SECONDS = 12 * 3600 - 15 * 60
 FIRST_DEFERRAL_SECONDS = 30
+# The first retry of a failure the provider answered (it holds no connection for it).
+ANSWERED_FIRST_RETRY_SECONDS = 5
 # 30 s x 2^11 is past the limit above: more doublings cannot change the answer.
 _MAX_DOUBLINGS = 11
 # Added to a twin's wait: SQS and Lambda do not keep the same clock.
@@ -56,6 +60,14 @@ def deferral_seconds(retry_after: int | None, receive_count: int) -> int:
     doublings = min(max(receive_count, 1) - 1, _MAX_DOUBLINGS)
     floor = FIRST_DEFERRAL_SECONDS * 2**doublings
     return min(MAX_VISIBILITY_SECONDS, max(retry_after or 0, floor))
+
+
+def retry_seconds(answered: bool, receive_count: int) -> int:
+    """How long to hide a message whose call failed for now: 5 s at its first receive when the
+    provider answered the failure, else as a throttle without Retry-After."""
+    if answered and receive_count <= 1:
+        return ANSWERED_FIRST_RETRY_SECONDS
+    return deferral_seconds(None, receive_count)
 
 
 def twin_wait_seconds(receive_count: int) -> int:

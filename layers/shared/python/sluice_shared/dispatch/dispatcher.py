@@ -16,7 +16,8 @@ Each record ends in one of these ways:
   count and reason, hidden for a short delay and left on the queue, so SQS's redrive policy
   moves it to the DLQ after maxReceiveCount receives (see below).
 - retried: a transient failure (5xx, timeout, dropped connection); hidden for 30 s x
-  2^(receives - 1) and left on the queue, so SQS's redrive policy still bounds it. Any other
+  2^(receives - 1) (5 s at the first receive for a failure the provider answered, see
+  deferral.py) and left on the queue, so SQS's redrive policy still bounds it. Any other
   error (a failing AWS call of the dispatcher's own) leaves the message to come back after
   the queue's visibility timeout.
 
@@ -64,6 +65,7 @@ from sluice_shared.dispatch.deferral import (
     MAX_VISIBILITY_SECONDS,
     MessageDeferrer,
     deferral_seconds,
+    retry_seconds,
     twin_wait_seconds,
 )
 from sluice_shared.dispatch.envelope import RequestEnvelope, parse_envelope, task_token_in
@@ -214,7 +216,7 @@ class Dispatcher:
                 f"{type(error).__name__}: {error}; visible again in {seconds} s"
             ) from error
         except TRANSIENT_ERRORS as error:
-            seconds = deferral_seconds(None, log["receiveCount"])
+            seconds = retry_seconds(error.status is not None, log["receiveCount"])
             when = self._hide(record, seconds, log)
             raise MessageRetried(f"{type(error).__name__}: {error}; {when}") from error
         except IdempotencyAlreadyInProgressError as error:
